@@ -1,0 +1,50 @@
+package dev.docqa.cli;
+
+import dev.docqa.config.DocqaSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Arguments of {@code eval}.
+ *
+ * @param gold read each question's own paragraph instead of retrieving from an index of all articles
+ * @param json print one JSON object on one line instead of text
+ */
+record EvalArguments(Path squadFile, boolean gold, boolean json, DocqaSettings settings) {
+
+  static final String USAGE = """
+      usage: docqa eval SQUAD.json [--gold] [--top-k N] [--reader MODEL] [--embedder MODEL]
+                        [--retriever bm25|dense|hybrid] [--json]
+        Scores a SQuAD v1.1/v2.0 file: EM and F1 as the official scripts, recall@1/5/10/20, latency p50/p95.
+        Default (open) mode indexes each article as one document in a temporary index and asks every question.
+        --gold             read each question's own paragraph only (the SQuAD leaderboard setting)
+        --top-k N          passages retrieved and read; default 5
+        --reader MODEL     reader model folder, s3://bucket/prefix or djl:// id; default: built-in test model
+        --embedder MODEL   dense embedder; default builtin:all-minilm-l6-v2
+        --retriever MODE   bm25, dense or hybrid; default hybrid
+        --json             one JSON object on one line""";
+
+  static final String GOLD = "--gold";
+  static final String JSON = "--json";
+
+  static EvalArguments parse(List<String> args, DocqaSettings defaults) throws UsageException {
+    CommandLine line = CommandLine.parse(
+        args,
+        Set.of(SettingsFlags.TOP_K, SettingsFlags.READER, SettingsFlags.EMBEDDER, SettingsFlags.RETRIEVER),
+        Set.of(GOLD, JSON));
+    if (line.positionals().size() != 1) {
+      throw new UsageException("eval takes one SQUAD.json file; got " + line.positionals().size());
+    }
+    if (line.has(GOLD)) {
+      line.reject(List.of(SettingsFlags.TOP_K, SettingsFlags.RETRIEVER, SettingsFlags.EMBEDDER),
+          "with --gold (each question's own paragraph is read, nothing is retrieved)");
+    }
+    Path file = Path.of(line.positionals().getFirst());
+    if (!Files.isRegularFile(file)) {
+      throw new UsageException("SQUAD.json must be a readable file; got " + file);
+    }
+    return new EvalArguments(file, line.has(GOLD), line.has(JSON), SettingsFlags.apply(line, defaults));
+  }
+}

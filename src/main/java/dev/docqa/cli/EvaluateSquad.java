@@ -1,0 +1,55 @@
+package dev.docqa.cli;
+
+import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.StorageSettings;
+import dev.docqa.eval.ContextReader;
+import dev.docqa.eval.EvalReport;
+import dev.docqa.eval.SquadDataset;
+import dev.docqa.eval.SquadEvaluation;
+import java.io.PrintStream;
+import java.time.Duration;
+
+/** {@code eval SQUAD.json}: EM/F1, recall@k and latency of docqa on a SQuAD file; progress on stderr. */
+final class EvaluateSquad {
+
+  private final Backend backend;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  EvaluateSquad(Backend backend, PrintStream out, PrintStream err) {
+    this.backend = backend;
+    this.out = out;
+    this.err = err;
+  }
+
+  int run(EvalArguments arguments) {
+    SquadDataset dataset = SquadDataset.read(arguments.squadFile());
+    DocqaSettings settings = arguments.settings();
+    Main.warnIfDefaultReader(settings, err);
+    SquadEvaluation evaluation = new SquadEvaluation(settings.retrieval(), this::progress);
+    EvalReport report;
+    if (arguments.gold()) {
+      try (ContextReader reader = backend.openReader(settings)) {
+        report = evaluation.goldParagraph(dataset, reader);
+      }
+    } else {
+      // A fresh index each run, read back at once (no staleness window).
+      report = evaluation.openBook(dataset, directory -> backend.openIndexed(settings.withStorage(new StorageSettings(
+          directory.resolve("store").toString(), directory.resolve("cache"), Duration.ZERO))));
+    }
+    if (arguments.json()) {
+      out.println(JsonOutput.eval(report));
+    } else {
+      TextOutput.eval(report, out);
+    }
+    return Main.EXIT_OK;
+  }
+
+  /** About twenty lines however long the run. */
+  private void progress(int done, int total) {
+    int step = Math.max(1, total / 20);
+    if (done % step == 0 || done == total) {
+      err.println("eval: " + done + "/" + total + " questions");
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.docqa.cli;
+
+import dev.docqa.config.DocqaSettings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Arguments of {@code ingest}.
+ *
+ * @param paths files and folders (walked recursively), as given
+ */
+record IngestArguments(List<Path> paths, DocqaSettings settings) {
+
+  static final String USAGE = """
+      usage: docqa ingest PATH... [--index DIR] [--embedder MODEL]
+        Extracts, splits, embeds and indexes files; folders are walked recursively (hidden entries skipped).
+        --index DIR        data folder (store/ + cache/) or s3://bucket/prefix; default docqa-data
+        --embedder MODEL   dense embedder; default builtin:all-minilm-l6-v2 (ask with the same one)""";
+
+  IngestArguments {
+    paths = List.copyOf(paths);
+  }
+
+  static IngestArguments parse(List<String> args, DocqaSettings defaults) throws UsageException {
+    CommandLine line = CommandLine.parse(args, Set.of(SettingsFlags.INDEX, SettingsFlags.EMBEDDER), Set.of());
+    if (line.positionals().isEmpty()) {
+      throw new UsageException("ingest needs at least one PATH");
+    }
+    List<Path> paths = line.positionals().stream().map(Path::of).toList();
+    return new IngestArguments(paths, SettingsFlags.apply(line, defaults));
+  }
+}

@@ -1,0 +1,124 @@
+package dev.docqa.cli;
+
+import dev.docqa.DocqaException;
+import dev.docqa.service.DocQa;
+import dev.docqa.service.IngestOutcome;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code ingest PATH...}: indexes files and folders (recursively), one progress line per file on stderr, a summary on
+ * stdout. A file that fails is reported and skipped; the exit code is 1 when any did.
+ */
+final class IngestDocuments {
+
+  private final Backend backend;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  IngestDocuments(Backend backend, PrintStream out, PrintStream err) {
+    this.backend = backend;
+    this.out = out;
+    this.err = err;
+  }
+
+  /**
+   * One file to ingest.
+   *
+   * @param documentId the path relative to the folder given on the command line ({@code /}-separated), or the file name
+   *     for a file given directly
+   */
+  record Source(String documentId, Path file) {}
+
+  int run(IngestArguments arguments) {
+    List<String> missing = new ArrayList<>();
+    List<Source> sources = new ArrayList<>();
+    for (Path path : arguments.paths()) {
+      if (Files.isDirectory(path)) {
+        sources.addAll(walk(path));
+      } else if (Files.isRegularFile(path)) {
+        sources.add(new Source(path.getFileName().toString(), path));
+      } else {
+        missing.add(path.toString());
+        err.println("docqa ingest: no such file or folder: " + path);
+      }
+    }
+    Map<IngestOutcome.Status, Integer> counts = new EnumMap<>(IngestOutcome.Status.class);
+    long passages = 0;
+    long started = System.nanoTime();
+    try (DocQa docqa = backend.open(arguments.settings())) {
+      int done = 0;
+      for (Source source : sources) {
+        IngestOutcome outcome = ingest(docqa, source);
+        counts.merge(outcome.status(), 1, Integer::sum);
+        passages += outcome.passages();
+        done++;
+        double seconds = (System.nanoTime() - started) / 1e9;
+        err.printf(Locale.ROOT, "[%d/%d] %s: %s (%d passages so far, %.1f passages/s)%n", done, sources.size(),
+            source.documentId(), describe(outcome), passages, passages / Math.max(seconds, 1e-9));
+      }
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    int failed = counts.getOrDefault(IngestOutcome.Status.FAILED, 0) + missing.size();
+    out.printf(Locale.ROOT, "%d files: %d indexed, %d unchanged, %d failed; %d passages in %.1f s (%.1f passages/s)%n",
+        sources.size() + missing.size(), counts.getOrDefault(IngestOutcome.Status.INDEXED, 0),
+        counts.getOrDefault(IngestOutcome.Status.UNCHANGED, 0), failed, passages, seconds,
+        passages / Math.max(seconds, 1e-9));
+    return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
+  }
+
+  private static IngestOutcome ingest(DocQa docqa, Source source) {
+    try {
+      return docqa.ingest(source.documentId(), source.file(), Files.getLastModifiedTime(source.file()).toString());
+    } catch (IOException | DocqaException | UncheckedIOException e) {
+      // One bad file must not stop the others; its cause is reported on its progress line.
+      return new IngestOutcome(source.documentId(), IngestOutcome.Status.FAILED, 0, Main.oneLine(e));
+    }
+  }
+
+  private static String describe(IngestOutcome outcome) {
+    return switch (outcome.status()) {
+      case INDEXED -> "indexed " + outcome.passages() + " passages";
+      case UNCHANGED -> "unchanged";
+      case FAILED -> "FAILED: " + outcome.error();
+    };
+  }
+
+  /** Regular files under {@code root}, in path order, skipping hidden files and folders. */
+  static List<Source> walk(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      return paths
+          .filter(Files::isRegularFile)
+          .filter(path -> !hidden(root.relativize(path)))
+          .sorted()
+          .map(path -> new Source(documentId(root.relativize(path)), path))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean hidden(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String documentId(Path relative) {
+    List<String> parts = new ArrayList<>();
+    relative.forEach(part -> parts.add(part.toString()));
+    return String.join("/", parts);
+  }
+}

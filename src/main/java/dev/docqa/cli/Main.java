@@ -1,0 +1,115 @@
+package dev.docqa.cli;
+
+import dev.docqa.InvalidInputException;
+import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.ReaderSettings;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@code docqa} command: {@code ingest}, {@code ask} and {@code eval} over the core. Exit codes: {@value
+ * #EXIT_OK} success, {@value #EXIT_FAILURE} runtime failure (one line on stderr, no stack trace), {@value #EXIT_USAGE}
+ * usage error (one line and the command's usage on stderr).
+ *
+ * <p>{@link #run} never calls {@link System#exit}, so it can run in-process; {@link #main} does. One instance runs one
+ * command at a time.
+ */
+public final class Main {
+
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILURE = 1;
+  public static final int EXIT_USAGE = 2;
+
+  static final String USAGE = """
+      usage: docqa COMMAND [ARGS]
+        ingest PATH...    index files and folders                       (docqa ingest --help)
+        ask "QUESTION"    answer from the index or from one file        (docqa ask --help)
+        eval SQUAD.json   EM/F1, recall@k and latency on a SQuAD file   (docqa eval --help)""";
+
+  private final Backend backend;
+  private final DocqaSettings defaults;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  public Main(Backend backend, DocqaSettings defaults, PrintStream out, PrintStream err) {
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.defaults = Objects.requireNonNull(defaults, "defaults");
+    this.out = Objects.requireNonNull(out, "out");
+    this.err = Objects.requireNonNull(err, "err");
+  }
+
+  public static void main(String[] args) {
+    System.exit(new Main(new CoreBackend(), DocqaSettings.defaults(), System.out, System.err).run(args));
+  }
+
+  /** Runs one command and returns its exit code. */
+  public int run(String... args) {
+    if (args.length == 0) {
+      err.println(USAGE);
+      return EXIT_USAGE;
+    }
+    String command = args[0];
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    if (List.of("help", "--help", "-h").contains(command)) {
+      out.println(USAGE);
+      return EXIT_OK;
+    }
+    String usage = switch (command) {
+      case "ingest" -> IngestArguments.USAGE;
+      case "ask" -> AskArguments.USAGE;
+      case "eval" -> EvalArguments.USAGE;
+      default -> null;
+    };
+    if (usage == null) {
+      err.println("docqa: unknown command: " + command);
+      err.println(USAGE);
+      return EXIT_USAGE;
+    }
+    if (rest.contains("--help") || rest.contains("-h")) {
+      out.println(usage);
+      return EXIT_OK;
+    }
+    try {
+      return switch (command) {
+        case "ingest" -> new IngestDocuments(backend, out, err).run(IngestArguments.parse(rest, defaults));
+        case "ask" -> new AskQuestion(backend, out, err).run(AskArguments.parse(rest, defaults));
+        default -> new EvaluateSquad(backend, out, err).run(EvalArguments.parse(rest, defaults));
+      };
+    } catch (UsageException | InvalidInputException e) {
+      err.println("docqa " + command + ": " + e.getMessage());
+      err.println(usage);
+      return EXIT_USAGE;
+    } catch (RuntimeException e) {
+      err.println("docqa " + command + ": error: " + oneLine(e));
+      return EXIT_FAILURE;
+    }
+  }
+
+  /** Prints the warning that answers of the built-in random-weight reader mean nothing. */
+  static void warnIfDefaultReader(DocqaSettings settings, PrintStream err) {
+    if (settings.reader().model().equals(ReaderSettings.DEFAULT_MODEL)) {
+      err.println("docqa: warning: the reader is the built-in test model (random weights): answers are not meaningful"
+          + " until a trained reader is configured with --reader MODEL (see README, \"Using a real reader\")");
+    }
+  }
+
+  /** A failure and its causes on one line, each message once: "what failed: why: root cause". */
+  static String oneLine(Throwable failure) {
+    List<String> parts = new ArrayList<>();
+    for (Throwable t = failure; t != null && parts.size() < 5; t = t.getCause()) {
+      String message = t.getMessage() == null || t.getMessage().isBlank()
+          ? t.getClass().getSimpleName()
+          : t.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+      if (parts.stream().noneMatch(part -> part.contains(message))) {
+        parts.add(message);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return String.join(": ", parts);
+  }
+}

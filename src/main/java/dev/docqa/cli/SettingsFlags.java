@@ -1,0 +1,79 @@
+package dev.docqa.cli;
+
+import dev.docqa.InvalidInputException;
+import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.EmbedderSettings;
+import dev.docqa.config.ReaderSettings;
+import dev.docqa.config.RetrievalSettings;
+import dev.docqa.config.RetrieverMode;
+import dev.docqa.config.StorageSettings;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The flags shared by commands, each mapped onto one field of {@link DocqaSettings}; nothing else reads them. */
+final class SettingsFlags {
+
+  static final String INDEX = "--index";
+  static final String TOP_K = "--top-k";
+  static final String READER = "--reader";
+  static final String EMBEDDER = "--embedder";
+  static final String RETRIEVER = "--retriever";
+
+  private SettingsFlags() {}
+
+  /** {@code settings} with every shared flag present on the command line applied. */
+  static DocqaSettings apply(CommandLine line, DocqaSettings settings) throws UsageException {
+    try {
+      DocqaSettings result = settings;
+      Optional<String> index = line.value(INDEX);
+      if (index.isPresent()) {
+        result = result.withStorage(index(index.get(), result.storage()));
+      }
+      Optional<String> reader = line.value(READER);
+      if (reader.isPresent()) {
+        ReaderSettings r = result.reader();
+        result = result.withReader(new ReaderSettings(
+            reader.get(), r.maxSeqLength(), r.docStride(), r.maxAnswerLength(), r.maxBatchSize(), r.intraOpThreads()));
+      }
+      Optional<String> embedder = line.value(EMBEDDER);
+      if (embedder.isPresent()) {
+        result = result.withEmbedder(new EmbedderSettings(embedder.get(), result.embedder().batchSize()));
+      }
+      RetrievalSettings retrieval = result.retrieval();
+      RetrieverMode mode = line.value(RETRIEVER).map(RetrieverMode::parse).orElse(retrieval.mode());
+      int topK = line.value(TOP_K).isPresent() ? positiveInt(TOP_K, line.value(TOP_K).get()) : retrieval.topK();
+      return result.withRetrieval(new RetrievalSettings(mode, topK));
+    } catch (InvalidInputException | IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * An index location: {@code s3://bucket/prefix} as is, or a local data folder holding {@code store/} (documents and
+   * the published index) and {@code cache/} (the working copy), as the default {@code docqa-data} does.
+   */
+  static StorageSettings index(String location, StorageSettings current) {
+    if (location.isBlank()) {
+      throw new IllegalArgumentException("--index must name a folder or s3://bucket/prefix; --index is empty");
+    }
+    if (location.startsWith("s3://")) {
+      return new StorageSettings(location, current.cacheDir(), current.maxStaleness());
+    }
+    Path folder = Path.of(location);
+    return new StorageSettings(folder.resolve("store").toString(), folder.resolve("cache"), current.maxStaleness());
+  }
+
+  static int positiveInt(String flag, String value) throws UsageException {
+    String rule = flag + " must be a positive integer; " + flag + "=" + value;
+    int parsed;
+    try {
+      parsed = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException(rule, e);
+    }
+    if (parsed <= 0) {
+      throw new UsageException(rule);
+    }
+    return parsed;
+  }
+}

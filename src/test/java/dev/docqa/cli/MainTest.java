@@ -1,0 +1,330 @@
+package dev.docqa.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.docqa.DocqaException;
+import dev.docqa.ModelLoadException;
+import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.RetrieverMode;
+import dev.docqa.document.Passage;
+import dev.docqa.eval.ContextReader;
+import dev.docqa.eval.IndexedQa;
+import dev.docqa.reading.Answer;
+import dev.docqa.service.AskRequest;
+import dev.docqa.service.AskResult;
+import dev.docqa.service.DocQa;
+import dev.docqa.service.IngestOutcome;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The command line in-process: parsing, usage errors, exit codes and output, against a {@link Backend} defined here that
+ * records what the commands asked of it. The real core is exercised end to end after the merge.
+ */
+class MainTest {
+
+  @TempDir Path temp;
+
+  private final RecordingBackend backend = new RecordingBackend();
+
+  record Run(int exitCode, String out, String err) {
+    List<String> errLines() {
+      return err.lines().toList();
+    }
+  }
+
+  private Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      code = new Main(backend, DocqaSettings.defaults(), o, e).run(args);
+    }
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void noArgumentsIsAUsageError() {
+    Run run = run();
+    assertEquals(Main.EXIT_USAGE, run.exitCode());
+    assertTrue(run.err().startsWith("usage: docqa COMMAND"), run.err());
+  }
+
+  @Test
+  void helpPrintsUsageAndSucceeds() {
+    assertEquals(new Run(Main.EXIT_OK, Main.USAGE + "\n", ""), run("--help"));
+    Run ask = run("ask", "--help");
+    assertEquals(Main.EXIT_OK, ask.exitCode());
+    assertEquals(AskArguments.USAGE + "\n", ask.out());
+  }
+
+  @Test
+  void unknownCommandsAreUsageErrors() {
+    Run run = run("bench", "--json");
+    assertEquals(Main.EXIT_USAGE, run.exitCode());
+    assertEquals("docqa: unknown command: bench", run.errLines().getFirst());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "ask                                   | docqa ask: ask needs a QUESTION",
+      "ask one two                           | docqa ask: ask takes one QUESTION (quote it); got 2 arguments: one two",
+      "ask q --top-k 0                       | docqa ask: --top-k must be a positive integer; --top-k=0",
+      "ask q --top-k=many                    | docqa ask: --top-k must be a positive integer; --top-k=many",
+      "ask q --top-k                         | docqa ask: --top-k needs a value",
+      "ask q --retriever sparse              | docqa ask: retriever must be one of bm25, dense, hybrid; retriever=sparse",
+      "ask q --colour                        | docqa ask: unknown option --colour",
+      "ask q --json=yes                      | docqa ask: --json takes no value; got --json=yes",
+      "ask q --reader a --reader b           | docqa ask: --reader given twice",
+      "ask q --context no/such.txt           | docqa ask: --context must name a readable file; --context=no/such.txt",
+      "ask q --context pom.xml --index d     | docqa ask: --index cannot be used with --context (the file is read whole, nothing is retrieved)",
+      "ingest --index d                      | docqa ingest: ingest needs at least one PATH",
+      "ingest x --top-k 3                    | docqa ingest: unknown option --top-k",
+      "eval                                  | docqa eval: eval takes one SQUAD.json file; got 0",
+      "eval no.json                          | docqa eval: SQUAD.json must be a readable file; got no.json",
+      "eval pom.xml --gold --retriever bm25  | docqa eval: --retriever cannot be used with --gold (each question's own paragraph is read, nothing is retrieved)",
+  })
+  void usageErrorsPrintOneLineThenTheUsageAndExit2(String args, String message) {
+    Run run = run(args.trim().split(" +"));
+    assertEquals(Main.EXIT_USAGE, run.exitCode(), run.err());
+    assertEquals(message, run.errLines().getFirst());
+    assertTrue(run.errLines().get(1).startsWith("usage: docqa " + args.trim().split(" ")[0]), run.err());
+    assertEquals("", run.out());
+    assertTrue(backend.opened.isEmpty(), "nothing is opened on a usage error");
+  }
+
+  @Test
+  void flagsFillTheSettings() {
+    Run run = run("ask", "Where?", "--index", temp.toString(), "--top-k", "7", "--retriever", "BM25", "--reader",
+        "/models/distilbert", "--embedder", "builtin:bge-small-en-v15");
+    assertEquals(Main.EXIT_OK, run.exitCode(), run.err());
+    DocqaSettings settings = backend.opened.getFirst();
+    assertEquals(temp.resolve("store").toString(), settings.storage().location());
+    assertEquals(temp.resolve("cache"), settings.storage().cacheDir());
+    assertEquals(7, settings.retrieval().topK());
+    assertEquals(RetrieverMode.BM25, settings.retrieval().mode());
+    assertEquals("/models/distilbert", settings.reader().model());
+    assertEquals("builtin:bge-small-en-v15", settings.embedder().model());
+    assertEquals(new AskRequest("Where?", 7, RetrieverMode.BM25, null, AskQuestion.ALTERNATIVES), backend.asked.getFirst());
+    assertFalse(run.err().contains("warning"), "a configured reader gets no warning");
+  }
+
+  @Test
+  void anS3IndexIsUsedAsIs() {
+    run("ask", "Where?", "--index", "s3://bucket/docqa", "--reader", "/m");
+    assertEquals("s3://bucket/docqa", backend.opened.getFirst().storage().location());
+  }
+
+  @Test
+  void askJsonPrintsExactlyOneLineAndTheDefaultReaderWarns() throws IOException {
+    Run run = run("ask", "What does docqa split text into?", "--json");
+    assertEquals(Main.EXIT_OK, run.exitCode(), run.err());
+    assertEquals(1, run.out().lines().count());
+    JsonNode json = new ObjectMapper().readTree(run.out());
+    assertEquals(List.of("answer", "score", "confidence", "document", "start", "end", "page", "passage", "alternatives",
+        "timings_ms"), iterable(json.fieldNames()));
+    assertEquals("passages", json.get("answer").asText());
+    assertEquals(123, json.get("start").asInt());
+    assertTrue(run.err().startsWith("docqa: warning: the reader is the built-in test model"), run.err());
+  }
+
+  @Test
+  void askWithoutJsonShowsAnswerSourceAndHighlightedPassage() {
+    Run run = run("ask", "What does docqa split text into?", "--reader", "/m");
+    assertEquals("""
+        Answer: passages
+          score 7.500, confidence 0.800
+        Source: guide.md, page 3, characters 123-131
+        Passage:
+          Docqa splits text into **passages**.
+        Timings: read 2.0 ms, retrieve 1.0 ms
+        """, run.out());
+  }
+
+  @Test
+  void askContextReadsTheFileWholeWithoutTheIndex() throws IOException {
+    Path context = Files.writeString(temp.resolve("rhine.txt"), "The 🌊 Rhine flows north.");
+    Run run = run("ask", "Which way?", "--context", context.toString(), "--json");
+    assertEquals(Main.EXIT_OK, run.exitCode(), run.err());
+    assertEquals(List.of(), backend.asked);
+    Passage read = backend.contexts.getFirst();
+    assertEquals(context.toString(), read.documentId());
+    assertEquals("The 🌊 Rhine flows north.", read.text());
+    JsonNode json = new ObjectMapper().readTree(run.out());
+    assertEquals("north", json.get("answer").asText());
+    assertEquals(18, json.get("start").asInt(), "code points (UTF-16 index is 19)");
+  }
+
+  @Test
+  void askContextRejectsFilesThatAreNotUtf8() throws IOException {
+    Path pdf = Files.write(temp.resolve("scan.pdf"), new byte[] {'%', 'P', 'D', 'F', (byte) 0xC3, (byte) 0x28});
+    Run run = run("ask", "q", "--context", pdf.toString());
+    assertEquals(Main.EXIT_FAILURE, run.exitCode());
+    assertTrue(run.errLines().getLast().startsWith("docqa ask: error: --context needs a UTF-8 text file;"), run.err());
+  }
+
+  @Test
+  void runtimeFailuresPrintOneLineWithTheCauseAndExit1() {
+    backend.openFailure = new ModelLoadException("cannot load reader /m",
+        new IOException("no serving.properties in /m"));
+    Run run = run("ask", "Where?", "--reader", "/m");
+    assertEquals(Main.EXIT_FAILURE, run.exitCode());
+    assertEquals(List.of("docqa ask: error: cannot load reader /m: no serving.properties in /m"), run.errLines());
+    assertEquals("", run.out());
+  }
+
+  @Test
+  void ingestWalksFoldersSkipsHiddenFilesAndGoesOnAfterAFailure() throws IOException {
+    Path docs = Files.createDirectories(temp.resolve("docs/sub"));
+    Files.writeString(docs.resolve("b.md"), "# B");
+    Files.writeString(temp.resolve("docs/a.txt"), "A");
+    Files.writeString(temp.resolve("docs/broken.pdf"), "not a pdf");
+    Files.writeString(temp.resolve("docs/.hidden"), "skip me");
+    Path single = Files.writeString(temp.resolve("single.html"), "<p>x</p>");
+
+    Run run = run("ingest", temp.resolve("docs").toString(), single.toString(), temp.resolve("missing").toString(),
+        "--index", temp.resolve("data").toString());
+
+    assertEquals(Main.EXIT_FAILURE, run.exitCode(), "a failed file makes the run fail");
+    assertEquals(List.of("a.txt", "broken.pdf", "sub/b.md", "single.html"), backend.ingested);
+    assertTrue(run.err().contains("no such file or folder: " + temp.resolve("missing")), run.err());
+    assertTrue(run.err().contains("[2/4] broken.pdf: FAILED: not a PDF: bad header"), run.err());
+    assertTrue(run.err().contains("[4/4] single.html: indexed 2 passages (6 passages so far,"), run.err());
+    assertTrue(run.out().startsWith("5 files: 3 indexed, 0 unchanged, 2 failed; 6 passages in "), run.out());
+    assertEquals(temp.resolve("data/store").toString(), backend.opened.getFirst().storage().location());
+  }
+
+  @Test
+  void evalGoldJsonScoresWithTheReader() throws IOException {
+    Path squad = Files.writeString(temp.resolve("squad.json"), """
+        {"version": "v2.0", "data": [{"title": "Rivers", "paragraphs": [
+          {"context": "The 🌊 Rhine flows north.", "qas": [
+            {"id": "r1", "question": "Which way?", "answers": [{"text": "north", "answer_start": 18}]},
+            {"id": "r2", "question": "Who owns it?", "answers": [], "is_impossible": true}]}]}]}""");
+    Run run = run("eval", squad.toString(), "--gold", "--json", "--reader", "/m");
+    assertEquals(Main.EXIT_OK, run.exitCode(), run.err());
+    JsonNode json = new ObjectMapper().readTree(run.out());
+    assertEquals(List.of("exact", "f1", "total", "has_ans", "no_ans", "recall_at_k", "latency_ms", "retriever", "top_k"),
+        iterable(json.fieldNames()));
+    assertEquals(50.0, json.get("exact").asDouble());
+    assertEquals(100.0, json.get("has_ans").get("exact").asDouble());
+    assertEquals(0.0, json.get("no_ans").get("f1").asDouble());
+    assertEquals("gold", json.get("retriever").asText());
+    assertTrue(run.err().contains("eval: 2/2 questions"), run.err());
+  }
+
+  @Test
+  void evalOfAMalformedFileIsAUsageError() throws IOException {
+    Path squad = Files.writeString(temp.resolve("bad.json"), "{\"data\": []}");
+    Run run = run("eval", squad.toString());
+    assertEquals(Main.EXIT_USAGE, run.exitCode());
+    assertEquals("docqa eval: SQuAD file has no questions: " + squad, run.errLines().getFirst());
+  }
+
+  @Test
+  void usageTextsStateTheRealDefaults() {
+    DocqaSettings defaults = DocqaSettings.defaults();
+    for (String usage : List.of(AskArguments.USAGE, EvalArguments.USAGE)) {
+      assertTrue(usage.contains("passages retrieved and read; default " + defaults.retrieval().topK()), usage);
+      assertTrue(usage.contains("bm25, dense or hybrid; default " + defaults.retrieval().mode().id()), usage);
+      assertTrue(usage.contains("default " + defaults.embedder().model()), usage);
+    }
+    assertTrue(defaults.storage().location().startsWith("docqa-data/"), "--index default documented as docqa-data");
+  }
+
+  @Test
+  void oneLineJoinsCausesOnceEach() {
+    DocqaException failure = new DocqaException("ingest failed: disk full", new IOException("disk full"));
+    assertEquals("ingest failed: disk full", Main.oneLine(failure));
+    assertEquals("outer: NullPointerException", Main.oneLine(new DocqaException("outer", new NullPointerException())));
+    assertEquals("a b", Main.oneLine(new DocqaException("a\n  b")));
+  }
+
+  private static List<String> iterable(java.util.Iterator<String> names) {
+    List<String> list = new ArrayList<>();
+    names.forEachRemaining(list::add);
+    return list;
+  }
+
+  /** Answers "passages" from {@link JsonOutputTest#PASSAGE}; fails to ingest PDFs; reads contexts' last word. */
+  private static final class RecordingBackend implements Backend {
+    final List<DocqaSettings> opened = new ArrayList<>();
+    final List<AskRequest> asked = new ArrayList<>();
+    final List<String> ingested = new ArrayList<>();
+    final List<Passage> contexts = new ArrayList<>();
+    RuntimeException openFailure;
+
+    @Override
+    public DocQa open(DocqaSettings settings) {
+      if (openFailure != null) {
+        throw openFailure;
+      }
+      opened.add(settings);
+      return new DocQa() {
+        @Override
+        public IngestOutcome ingest(String documentId, Path content, String sourceVersion) {
+          ingested.add(documentId);
+          if (documentId.endsWith(".pdf")) {
+            throw new DocqaException("not a PDF: bad header");
+          }
+          return new IngestOutcome(documentId, IngestOutcome.Status.INDEXED, 2, null);
+        }
+
+        @Override
+        public boolean delete(String documentId) {
+          return false;
+        }
+
+        @Override
+        public AskResult ask(AskRequest request) {
+          asked.add(request);
+          return new AskResult(new Answer("passages", 7.5, 0.8, JsonOutputTest.PASSAGE, 23, 31), List.of(),
+              Map.of("retrieve", 1.0, "read", 2.0));
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+
+    @Override
+    public IndexedQa openIndexed(DocqaSettings settings) {
+      throw new UnsupportedOperationException("open mode is covered by SquadEvaluationTest");
+    }
+
+    @Override
+    public ContextReader openReader(DocqaSettings settings) {
+      opened.add(settings);
+      return new ContextReader() {
+        @Override
+        public AskResult read(String question, Passage context, int alternatives) {
+          contexts.add(context);
+          String text = context.text().replaceAll("\\.$", "");
+          int start = text.codePointCount(0, text.lastIndexOf(' ') + 1);
+          int end = text.codePointCount(0, text.length());
+          String word = text.substring(text.lastIndexOf(' ') + 1);
+          return new AskResult(new Answer(word, 1, 1, context, start, end), List.of(), Map.of());
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+}
