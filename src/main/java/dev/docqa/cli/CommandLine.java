@@ -2,6 +2,7 @@ package dev.docqa.cli;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +27,7 @@ final class CommandLine {
   static CommandLine parse(List<String> args, Set<String> valueFlags, Set<String> switchFlags) throws UsageException {
     List<String> positionals = new ArrayList<>();
     Map<String, String> values = new LinkedHashMap<>();
-    Set<String> switches = new java.util.LinkedHashSet<>();
+    Set<String> switches = new LinkedHashSet<>();
     boolean optionsEnded = false;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);

@@ -55,6 +55,22 @@ final class IngestDocuments {
     Map<IngestOutcome.Status, Integer> counts = new EnumMap<>(IngestOutcome.Status.class);
     long passages = 0;
     long started = System.nanoTime();
+    if (!sources.isEmpty()) {
+      passages = ingestAll(sources, arguments, counts, started);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    int failed = counts.getOrDefault(IngestOutcome.Status.FAILED, 0) + missing.size();
+    out.printf(Locale.ROOT, "%d files: %d indexed, %d unchanged, %d failed; %d passages in %.1f s (%.1f passages/s)%n",
+        sources.size() + missing.size(), counts.getOrDefault(IngestOutcome.Status.INDEXED, 0),
+        counts.getOrDefault(IngestOutcome.Status.UNCHANGED, 0), failed, passages, seconds,
+        passages / Math.max(seconds, 1e-9));
+    return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
+  }
+
+  /** Ingests every source with one progress line each; returns the passages indexed. */
+  private long ingestAll(
+      List<Source> sources, IngestArguments arguments, Map<IngestOutcome.Status, Integer> counts, long started) {
+    long passages = 0;
     try (DocQa docqa = backend.open(arguments.settings())) {
       int done = 0;
       for (Source source : sources) {
@@ -67,13 +83,7 @@ final class IngestDocuments {
             source.documentId(), describe(outcome), passages, passages / Math.max(seconds, 1e-9));
       }
     }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    int failed = counts.getOrDefault(IngestOutcome.Status.FAILED, 0) + missing.size();
-    out.printf(Locale.ROOT, "%d files: %d indexed, %d unchanged, %d failed; %d passages in %.1f s (%.1f passages/s)%n",
-        sources.size() + missing.size(), counts.getOrDefault(IngestOutcome.Status.INDEXED, 0),
-        counts.getOrDefault(IngestOutcome.Status.UNCHANGED, 0), failed, passages, seconds,
-        passages / Math.max(seconds, 1e-9));
-    return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
+    return passages;
   }
 
   private static IngestOutcome ingest(DocQa docqa, Source source) {
