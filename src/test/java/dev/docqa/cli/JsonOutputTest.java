@@ -63,12 +63,4 @@ class JsonOutputTest {
     assertEquals("{\"1\":null,\"5\":null,\"10\":null,\"20\":null}",
         JsonOutput.eval(report).replaceAll(".*\"recall_at_k\":(\\{[^}]*}).*", "$1"));
   }
-
-  @Test
-  void textOutputMarksTheAnswerInItsPassage() {
-    Passage passage = new Passage("d.txt", 0, "Der 🌊 Rhein\nfließt nach Norden.", 40, 71, null);
-    Answer answer = new Answer("Norden", 1, 0.5, passage, 24, 30);
-    assertEquals("Der 🌊 Rhein fließt nach **Norden**.", TextOutput.highlighted(answer));
-    assertEquals("d.txt, characters 64-70", TextOutput.source(answer));
-  }
 }
