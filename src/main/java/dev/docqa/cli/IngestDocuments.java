@@ -9,10 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -40,50 +38,66 @@ final class IngestDocuments {
   record Source(String documentId, Path file) {}
 
   int run(IngestArguments arguments) {
-    List<String> missing = new ArrayList<>();
+    Tally tally = new Tally();
     List<Source> sources = new ArrayList<>();
     for (Path path : arguments.paths()) {
       if (Files.isDirectory(path)) {
-        sources.addAll(walk(path));
+        try {
+          sources.addAll(walk(path));
+        } catch (UncheckedIOException e) {
+          tally.failed++;
+          err.println("docqa ingest: " + Main.oneLine(e));
+        }
       } else if (Files.isRegularFile(path)) {
         sources.add(new Source(path.getFileName().toString(), path));
       } else {
-        missing.add(path.toString());
+        tally.failed++;
         err.println("docqa ingest: no such file or folder: " + path);
       }
     }
-    Map<IngestOutcome.Status, Integer> counts = new EnumMap<>(IngestOutcome.Status.class);
-    long passages = 0;
     long started = System.nanoTime();
     if (!sources.isEmpty()) {
-      passages = ingestAll(sources, arguments, counts, started);
-    }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    int failed = counts.getOrDefault(IngestOutcome.Status.FAILED, 0) + missing.size();
-    out.printf(Locale.ROOT, "%d files: %d indexed, %d unchanged, %d failed; %d passages in %.1f s (%.1f passages/s)%n",
-        sources.size() + missing.size(), counts.getOrDefault(IngestOutcome.Status.INDEXED, 0),
-        counts.getOrDefault(IngestOutcome.Status.UNCHANGED, 0), failed, passages, seconds,
-        passages / Math.max(seconds, 1e-9));
-    return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
-  }
-
-  /** Ingests every source with one progress line each; returns the passages indexed. */
-  private long ingestAll(
-      List<Source> sources, IngestArguments arguments, Map<IngestOutcome.Status, Integer> counts, long started) {
-    long passages = 0;
-    try (DocQa docqa = backend.open(arguments.settings())) {
-      int done = 0;
-      for (Source source : sources) {
-        IngestOutcome outcome = ingest(docqa, source);
-        counts.merge(outcome.status(), 1, Integer::sum);
-        passages += outcome.passages();
-        done++;
-        double seconds = (System.nanoTime() - started) / 1e9;
-        err.printf(Locale.ROOT, "[%d/%d] %s: %s (%d passages so far, %.1f passages/s)%n", done, sources.size(),
-            source.documentId(), describe(outcome), passages, passages / Math.max(seconds, 1e-9));
+      try (DocQa docqa = backend.open(arguments.settings())) {
+        int done = 0;
+        for (Source source : sources) {
+          IngestOutcome outcome = ingest(docqa, source);
+          tally.add(outcome);
+          err.printf(Locale.ROOT, "[%d/%d] %s: %s (%d passages so far, %.1f passages/s)%n", ++done,
+              sources.size(), source.documentId(), describe(outcome), tally.passages, tally.perSecond(started));
+        }
       }
     }
-    return passages;
+    out.printf(Locale.ROOT, "%d files: %d indexed, %d unchanged, %d failed; %d passages in %.1f s (%.1f passages/s)%n",
+        tally.files(), tally.indexed, tally.unchanged, tally.failed, tally.passages,
+        (System.nanoTime() - started) / 1e9, tally.perSecond(started));
+    return tally.failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
+  }
+
+  /** Counts of one run; passages are those newly indexed. */
+  private static final class Tally {
+    int indexed;
+    int unchanged;
+    int failed;
+    long passages;
+
+    void add(IngestOutcome outcome) {
+      switch (outcome.status()) {
+        case INDEXED -> {
+          indexed++;
+          passages += outcome.passages();
+        }
+        case UNCHANGED -> unchanged++;
+        case FAILED -> failed++;
+      }
+    }
+
+    int files() {
+      return indexed + unchanged + failed;
+    }
+
+    double perSecond(long startedNanos) {
+      return passages / Math.max((System.nanoTime() - startedNanos) / 1e9, 1e-9);
+    }
   }
 
   private static IngestOutcome ingest(DocQa docqa, Source source) {
