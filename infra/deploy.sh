@@ -17,8 +17,13 @@ stack="$1"
 model="$2"
 shift 2
 
+if [[ ! "$stack" =~ ^[a-z][a-z0-9-]{0,62}$ ]]; then
+  echo "deploy.sh: STACK_NAME must be lowercase letters, digits and '-' (it names the ECR repository); got '$stack'" >&2
+  exit 64
+fi
+
 repo_root="$(cd "$(dirname "$0")/.." && pwd)"
-region="${AWS_REGION:-$(aws configure get region)}"
+region="${AWS_REGION:-$(aws configure get region || true)}"
 if [[ -z "$region" ]]; then
   echo "deploy.sh: set AWS_REGION (no default region configured)" >&2
   exit 64
@@ -49,12 +54,20 @@ docker tag "$image" "${registry}/${stack}:${tag}"
 docker push "${registry}/${stack}:${tag}"
 
 echo "== deploy stack ${stack}"
+if [[ "$model" == "image" ]]; then
+  model_params=("ReaderModelBucket=")
+elif [[ "$model" =~ ^s3://([^/]+)/(.+[^/])/?$ ]]; then
+  model_params=("ReaderModelBucket=${BASH_REMATCH[1]}" "ReaderModelPrefix=${BASH_REMATCH[2]}")
+else
+  echo "deploy.sh: READER_MODEL_LOCATION must be s3://bucket/prefix or image; got '$model'" >&2
+  exit 64
+fi
 aws cloudformation deploy --region "$region" \
   --stack-name "$stack" \
   --template-file "$repo_root/infra/template.yaml" \
   --capabilities CAPABILITY_IAM \
   --no-fail-on-empty-changeset \
-  --parameter-overrides "ImageUri=${registry}/${stack}:${tag}" "ReaderModelLocation=${model}" "$@"
+  --parameter-overrides "ImageUri=${registry}/${stack}:${tag}" "${model_params[@]}" "$@"
 
 aws cloudformation describe-stacks --region "$region" --stack-name "$stack" \
   --query "Stacks[0].Outputs[].[OutputKey,OutputValue]" --output table

@@ -164,6 +164,60 @@ final class CloudFormationTemplate {
     }
   }
 
+  /**
+   * Evaluates the intrinsic functions the template uses ({@code Ref}, {@code Fn::Sub}, {@code Fn::Select},
+   * {@code Fn::Split}) to a string, with {@code values} for parameters and pseudo parameters. {@code Fn::GetAtt} and a
+   * {@code Ref} to a resource evaluate to {@code <Id.Attribute>} and {@code <Id>}.
+   */
+  static String evaluate(JsonNode node, Map<String, String> values) {
+    return evaluateNode(node, values).asText();
+  }
+
+  private static JsonNode evaluateNode(JsonNode node, Map<String, String> values) {
+    ObjectMapper mapper = new ObjectMapper();
+    if (node.isTextual() || node.isNumber()) {
+      return node;
+    }
+    if (node.has("Ref")) {
+      String id = node.get("Ref").asText();
+      return mapper.getNodeFactory().textNode(values.getOrDefault(id, "<" + id + ">"));
+    }
+    if (node.has("Fn::GetAtt")) {
+      JsonNode att = node.get("Fn::GetAtt");
+      return mapper.getNodeFactory().textNode("<" + att.get(0).asText() + "." + att.get(1).asText() + ">");
+    }
+    if (node.has("Fn::Select")) {
+      JsonNode args = node.get("Fn::Select");
+      return evaluateNode(args.get(1), values).get(args.get(0).asInt());
+    }
+    if (node.has("Fn::Split")) {
+      JsonNode args = node.get("Fn::Split");
+      String text = evaluate(args.get(1), values);
+      var array = mapper.createArrayNode();
+      for (String part : text.split(Pattern.quote(args.get(0).asText()), -1)) {
+        array.add(part);
+      }
+      return array;
+    }
+    if (node.has("Fn::Sub")) {
+      JsonNode sub = node.get("Fn::Sub");
+      Map<String, String> scope = new LinkedHashMap<>(values);
+      if (sub.isArray()) {
+        fields(sub.get(1)).forEach((name, value) -> scope.put(name, evaluate(value, values)));
+      }
+      String text = sub.isArray() ? sub.get(0).asText() : sub.asText();
+      Matcher m = SUB_VARIABLE.matcher(text);
+      StringBuilder out = new StringBuilder();
+      while (m.find()) {
+        String name = m.group(1) + (m.group(2) == null ? "" : m.group(2));
+        m.appendReplacement(out, Matcher.quoteReplacement(scope.getOrDefault(name, "<" + name + ">")));
+      }
+      m.appendTail(out);
+      return mapper.getNodeFactory().textNode(out.toString());
+    }
+    throw new IllegalArgumentException("cannot evaluate " + node);
+  }
+
   static Map<String, JsonNode> fields(JsonNode node) {
     Map<String, JsonNode> map = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {

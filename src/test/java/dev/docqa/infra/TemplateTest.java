@@ -33,6 +33,8 @@ class TemplateTest {
   private static final Set<String> PSEUDO_PARAMETERS = Set.of("AWS::AccountId", "AWS::NoValue", "AWS::Partition",
       "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix");
   private static final Set<String> FUNCTIONS = Set.of("AskFunction", "IngestFunction");
+  private static final String MODEL_OBJECTS = "arn:${AWS::Partition}:s3:::${ReaderModelBucket}/${ReaderModelPrefix}/*";
+  private static final String MODEL_BUCKET = "arn:${AWS::Partition}:s3:::${ReaderModelBucket}";
 
   private final CloudFormationTemplate template = CloudFormationTemplate.load(TEMPLATE);
 
@@ -151,6 +153,55 @@ class TemplateTest {
     JsonNode sourceArn = allow.path("Condition").path("ArnEquals").path("aws:SourceArn").path("Fn::Sub");
     assertEquals("arn:${AWS::Partition}:s3:::" + bucketName.get(0).asText(), sourceArn.get(0).asText());
     assertEquals(bucketName.get(1), sourceArn.get(1));
+  }
+
+  /** Evaluates the bucket-name expression for a real stack id: a valid name, and the queue policy's source. */
+  @Test
+  void bucketNameFromTheStackIdIsValidAndIsTheQueuePolicySource() {
+    Map<String, String> stack = Map.of("AWS::AccountId", "123456789012", "AWS::Partition", "aws",
+        "AWS::StackId", "arn:aws:cloudformation:eu-west-1:123456789012:stack/Docqa-Prod/"
+            + "51af3dc0-da77-11e4-872e-1234567db123");
+    String name = CloudFormationTemplate.evaluate(template.properties("DocumentsBucket").path("BucketName"), stack);
+    assertEquals("docqa-123456789012-51af3dc0-da77-11e4-872e-1234567db123", name);
+    assertTrue(name.length() <= 63 && name.matches("[a-z0-9][a-z0-9.-]+[a-z0-9]"), "invalid bucket name " + name);
+    JsonNode sourceArn = list(template.properties("IngestQueuePolicy").path("PolicyDocument").path("Statement")).get(0)
+        .path("Condition").path("ArnEquals").path("aws:SourceArn");
+    assertEquals("arn:aws:s3:::" + name, CloudFormationTemplate.evaluate(sourceArn, stack));
+  }
+
+  /** What the model policy and variable evaluate to for a real location: that prefix only, the URI the app reads. */
+  @Test
+  void modelPolicyEvaluatesToTheModelPrefixOnly() {
+    Map<String, String> values = Map.of("AWS::Partition", "aws", "ReaderModelBucket", "ml-models",
+        "ReaderModelPrefix", "docqa/reader");
+    List<JsonNode> statements =
+        list(template.properties("ReaderModelReadPolicy").path("PolicyDocument").path("Statement"));
+    assertEquals("arn:aws:s3:::ml-models/docqa/reader/*",
+        CloudFormationTemplate.evaluate(statements.get(0).path("Resource"), values));
+    assertEquals("arn:aws:s3:::ml-models", CloudFormationTemplate.evaluate(statements.get(1).path("Resource"), values));
+    assertEquals(List.of("docqa/reader", "docqa/reader/*"),
+        list(statements.get(1).path("Condition").path("StringLike").path("s3:prefix")).stream()
+            .map(p -> CloudFormationTemplate.evaluate(p, values)).toList());
+    assertEquals("s3://ml-models/docqa/reader",
+        CloudFormationTemplate.evaluate(env("AskFunction").path("DOCQA_READER_MODEL").path("Fn::If").get(1), values));
+  }
+
+  @Test
+  void parameterPatternsAcceptWhatDeployPassesAndRejectTheRest() {
+    String bucket = template.root().path("Parameters").path("ReaderModelBucket").path("AllowedPattern").asText();
+    String prefix = template.root().path("Parameters").path("ReaderModelPrefix").path("AllowedPattern").asText();
+    assertAll(
+        () -> assertTrue("ml-models".matches(bucket)),
+        () -> assertTrue("".matches(bucket), "empty: the model is baked into the image"),
+        () -> assertFalse("s3://ml-models".matches(bucket)),
+        () -> assertFalse("ML_Models".matches(bucket)),
+        () -> assertTrue("docqa/reader".matches(prefix)),
+        () -> assertFalse("docqa/reader/".matches(prefix), "a trailing slash"),
+        () -> assertFalse("/docqa".matches(prefix), "a leading slash"));
+    String image = template.root().path("Parameters").path("ImageUri").path("AllowedPattern").asText();
+    // infra/deploy.sh pushes <account>.dkr.ecr.<region>.amazonaws.com/<stack>:<commit>-<UTC timestamp>
+    assertTrue("123456789012.dkr.ecr.eu-west-1.amazonaws.com/docqa:0123456789ab-20261122171400".matches(image));
+    assertFalse("docker.io/library/docqa:latest".matches(image), "Lambda runs images from ECR only");
   }
 
   @Test
@@ -305,8 +356,8 @@ class TemplateTest {
     assertEquals(Map.of(
         "logs:CreateLogStream", Set.of("GetAtt AskLogGroup.Arn"),
         "logs:PutLogEvents", Set.of("GetAtt AskLogGroup.Arn"),
-        "s3:GetObject", Set.of("${DocumentsBucket.Arn}/${IndexPrefix}*", "arn:${AWS::Partition}:s3:::${ModelPath}/*"),
-        "s3:ListBucket", Set.of("GetAtt DocumentsBucket.Arn", "arn:${AWS::Partition}:s3:::${ModelBucket}")), grants);
+        "s3:GetObject", Set.of("${DocumentsBucket.Arn}/${IndexPrefix}*", MODEL_OBJECTS),
+        "s3:ListBucket", Set.of("GetAtt DocumentsBucket.Arn", MODEL_BUCKET)), grants);
   }
 
   @Test
@@ -314,7 +365,7 @@ class TemplateTest {
     Map<String, Set<String>> grants = grants("IngestRole");
     assertAll(
         () -> assertEquals(Set.of("${DocumentsBucket.Arn}/${DocumentsPrefix}*", "${DocumentsBucket.Arn}/${IndexPrefix}*",
-            "arn:${AWS::Partition}:s3:::${ModelPath}/*"), grants.get("s3:GetObject")),
+            MODEL_OBJECTS), grants.get("s3:GetObject")),
         () -> assertEquals(Set.of("${DocumentsBucket.Arn}/${DocumentsPrefix}*"), grants.get("s3:GetObjectVersion")),
         () -> assertEquals(Set.of("${DocumentsBucket.Arn}/${IndexPrefix}*"), grants.get("s3:PutObject")),
         () -> assertEquals(Set.of("${DocumentsBucket.Arn}/${IndexPrefix}*"), grants.get("s3:DeleteObject")),
@@ -337,7 +388,6 @@ class TemplateTest {
     }
     JsonNode modelEnv = env("AskFunction").path("DOCQA_READER_MODEL").path("Fn::If");
     assertEquals("ModelInS3", modelEnv.get(0).asText());
-    assertEquals(ref("ReaderModelLocation"), modelEnv.get(1));
     assertEquals(ref("AWS::NoValue"), modelEnv.get(2), "a baked-in model keeps the image's DOCQA_READER_MODEL");
   }
 
@@ -348,9 +398,9 @@ class TemplateTest {
     assertTrue(template.root().path("Outputs").path("ApiUrl").path("Value").path("Fn::Sub").asText()
         .startsWith("https://${HttpApi}.execute-api."));
     Set<String> parameters = CloudFormationTemplate.fields(template.root().path("Parameters")).keySet();
-    assertTrue(parameters.containsAll(Set.of("ImageUri", "ReaderModelLocation", "AskMemoryMb", "IngestMemoryMb",
+    assertTrue(parameters.containsAll(Set.of("ImageUri", "ReaderModelBucket", "ReaderModelPrefix", "AskMemoryMb", "IngestMemoryMb",
         "IngestConcurrency", "AskReservedConcurrency")), "parameters=" + parameters);
-    assertTrue(template.root().path("Parameters").path("ReaderModelLocation").path("Default").isMissingNode(),
+    assertTrue(template.root().path("Parameters").path("ReaderModelBucket").path("Default").isMissingNode(),
         "the reader model must be chosen at deploy time (the built-in one has random weights)");
   }
 
