@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -46,14 +47,14 @@ final class Dockerfile {
     StageBuilder current = null;
     for (String instruction : logicalLines(lines)) {
       String[] parts = instruction.split("\\s+", 2);
-      String keyword = parts[0].toUpperCase(java.util.Locale.ROOT);
+      String keyword = parts[0].toUpperCase(Locale.ROOT);
       String args = parts.length > 1 ? parts[1].trim() : "";
       if (keyword.equals("FROM")) {
         if (current != null) {
           stages.add(current.build());
         }
         List<String> words = Arrays.asList(args.split("\\s+"));
-        int as = words.stream().map(w -> w.toUpperCase(java.util.Locale.ROOT)).toList().indexOf("AS");
+        int as = words.stream().map(w -> w.toUpperCase(Locale.ROOT)).toList().indexOf("AS");
         current = new StageBuilder(words.get(0), as > 0 ? Optional.of(words.get(as + 1)) : Optional.empty());
         continue;
       }

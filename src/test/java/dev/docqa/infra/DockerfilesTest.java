@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -89,7 +92,7 @@ class DockerfilesTest {
   void bakedModelImageTellsTheAppWhereTheModelIs() {
     Stage baked = Dockerfile.parse(LAMBDA_MODEL).finalStage();
     assertEquals("${BASE_IMAGE}", baked.baseImage());
-    assertEquals(List.of(new Copy(List.of("."), baked.env().get("DOCQA_READER_MODEL") + "/", java.util.Optional.empty())),
+    assertEquals(List.of(new Copy(List.of("."), baked.env().get("DOCQA_READER_MODEL") + "/", Optional.empty())),
         baked.copies());
   }
 
@@ -98,6 +101,20 @@ class DockerfilesTest {
     for (Path file : List.of(LAMBDA, GPU, LAMBDA_MODEL)) {
       Dockerfile.parse(file).finalStage().env().keySet().stream().filter(k -> k.startsWith("DOCQA_")).forEach(k ->
           assertTrue(TemplateTest.settingKeys().contains(k), file + ": " + k + " maps to no setting"));
+    }
+  }
+
+  /** What the functions run with is the image's ENV overlaid by the template's: together they set everything. */
+  @Test
+  void imageAndTemplateTogetherSetEverythingTheAppReads() {
+    CloudFormationTemplate template = CloudFormationTemplate.load(TemplateTest.TEMPLATE);
+    for (String function : List.of("AskFunction", "IngestFunction")) {
+      Set<String> set = new TreeSet<>(lambda.env().keySet());
+      set.addAll(CloudFormationTemplate.fields(
+          template.properties(function).path("Environment").path("Variables")).keySet());
+      assertTrue(set.containsAll(Set.of("QUARKUS_FUNQY_EXPORT", "DOCQA_STORAGE_LOCATION", "DOCQA_STORAGE_CACHE_DIR",
+          "DOCQA_READER_MODEL", "DOCQA_EMBEDDER_MODEL", "DJL_CACHE_DIR", "PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION",
+          "PYTORCH_FLAVOR", "JAVA_TOOL_OPTIONS")), function + " runs with only " + set);
     }
   }
 
