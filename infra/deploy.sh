@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Builds the docqa Lambda image, pushes it to ECR and deploys infra/template.yaml with CloudFormation.
+#
+# Usage: infra/deploy.sh STACK_NAME READER_MODEL_LOCATION [Key=Value ...]
+#   STACK_NAME             CloudFormation stack, also the ECR repository name (lowercase)
+#   READER_MODEL_LOCATION  s3://bucket/prefix of the reader model, or "image" for a model baked in with
+#                          infra/docker/Dockerfile.lambda-model (set BAKED_MODEL_DIR to its directory)
+#   Key=Value              more template parameters, e.g. AskMemoryMb=6144 AskReservedConcurrency=20
+# Needs: docker (with buildx), aws CLI v2 with credentials, and AWS_REGION (or a configured default region).
+set -euo pipefail
+
+if [[ $# -lt 2 ]]; then
+  sed -n '2,10p' "$0" >&2
+  exit 64
+fi
+stack="$1"
+model="$2"
+shift 2
+
+if [[ ! "$stack" =~ ^[a-z][a-z0-9-]{0,62}$ ]]; then
+  echo "deploy.sh: STACK_NAME must be lowercase letters, digits and '-' (it names the ECR repository); got '$stack'" >&2
+  exit 64
+fi
+
+repo_root="$(cd "$(dirname "$0")/.." && pwd)"
+region="${AWS_REGION:-$(aws configure get region || true)}"
+if [[ -z "$region" ]]; then
+  echo "deploy.sh: set AWS_REGION (no default region configured)" >&2
+  exit 64
+fi
+account="$(aws sts get-caller-identity --query Account --output text)"
+registry="${account}.dkr.ecr.${region}.amazonaws.com"
+tag="$(git -C "$repo_root" rev-parse --short=12 HEAD)-$(date -u +%Y%m%d%H%M%S)"
+
+echo "== package (tests already ran in CI)"
+(cd "$repo_root" && src/bin/mvnw-jdk21 -B -q package -DskipTests)
+
+echo "== image ${stack}:${tag}"
+docker build --platform linux/amd64 -f "$repo_root/infra/docker/Dockerfile.lambda" -t "${stack}:${tag}" "$repo_root"
+image="${stack}:${tag}"
+if [[ "$model" == "image" ]]; then
+  : "${BAKED_MODEL_DIR:?READER_MODEL_LOCATION=image needs BAKED_MODEL_DIR, the reader model directory}"
+  docker build --platform linux/amd64 -f "$repo_root/infra/docker/Dockerfile.lambda-model" \
+    --build-arg "BASE_IMAGE=${stack}:${tag}" -t "${stack}:${tag}-model" "$BAKED_MODEL_DIR"
+  image="${stack}:${tag}-model"
+fi
+
+echo "== push to ${registry}/${stack}"
+aws ecr describe-repositories --region "$region" --repository-names "$stack" >/dev/null 2>&1 \
+  || aws ecr create-repository --region "$region" --repository-name "$stack" \
+       --image-scanning-configuration scanOnPush=true --image-tag-mutability IMMUTABLE >/dev/null
+aws ecr get-login-password --region "$region" | docker login --username AWS --password-stdin "$registry"
+docker tag "$image" "${registry}/${stack}:${tag}"
+docker push "${registry}/${stack}:${tag}"
+
+echo "== deploy stack ${stack}"
+if [[ "$model" == "image" ]]; then
+  model_params=("ReaderModelBucket=")
+elif [[ "$model" =~ ^s3://([^/]+)/(.+[^/])/?$ ]]; then
+  model_params=("ReaderModelBucket=${BASH_REMATCH[1]}" "ReaderModelPrefix=${BASH_REMATCH[2]}")
+else
+  echo "deploy.sh: READER_MODEL_LOCATION must be s3://bucket/prefix or image; got '$model'" >&2
+  exit 64
+fi
+aws cloudformation deploy --region "$region" \
+  --stack-name "$stack" \
+  --template-file "$repo_root/infra/template.yaml" \
+  --capabilities CAPABILITY_IAM \
+  --no-fail-on-empty-changeset \
+  --parameter-overrides "ImageUri=${registry}/${stack}:${tag}" "${model_params[@]}" "$@"
+
+aws cloudformation describe-stacks --region "$region" --stack-name "$stack" \
+  --query "Stacks[0].Outputs[].[OutputKey,OutputValue]" --output table
