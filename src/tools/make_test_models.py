@@ -55,11 +55,14 @@ SHAPES = {
     "roberta-base": dict(hidden=768, layers=12, heads=12, ffn=3072, vocab=50265, positions=514, types=0, offset=2,
                          factor=None, model_type="roberta", arch="RobertaForQuestionAnswering", task="qa"),
 }
-TINY = ["tiny-qa", "tiny-qa-notype", "tiny-embedder"]
+# No weights, so it is a few KB; it has no tokenizer.json of its own (tests pair it with tiny-qa's).
+SHAPES["tiny-qa-nan"] = dict(SHAPES["tiny-qa"], task="nan")
+TINY = ["tiny-qa", "tiny-qa-notype", "tiny-embedder", "tiny-qa-nan"]
 TINY_DIRS = {
     "tiny-qa": os.path.join(ROOT, "src", "main", "resources", "models", "tiny-qa"),
     "tiny-qa-notype": os.path.join(ROOT, "src", "test", "resources", "models", "tiny-qa-notype"),
     "tiny-embedder": os.path.join(ROOT, "src", "test", "resources", "models", "tiny-embedder"),
+    "tiny-qa-nan": os.path.join(ROOT, "src", "test", "resources", "models", "tiny-qa-nan"),
 }
 
 
@@ -141,6 +144,14 @@ class QaNoTypes(nn.Module):
         return logits[:, :, 0].contiguous(), logits[:, :, 1].contiguous()
 
 
+class NanQa(nn.Module):
+    """A broken QA model: every logit is NaN. Tests use it for the reader's output checks."""
+
+    def forward(self, input_ids: Tensor, attention_mask: Tensor, token_type_ids: Tensor):
+        nan = torch.full(input_ids.shape, float("nan"), dtype=torch.float32)
+        return nan, nan.clone()
+
+
 class EmbedderWithTypes(nn.Module):
     def __init__(self, s: dict):
         super().__init__()
@@ -208,7 +219,9 @@ def serving_properties(name: str, s: dict) -> str:
 def build(name: str, shape: str, out: str) -> None:
     s = SHAPES[shape]
     torch.manual_seed(SEED)
-    if s["task"] == "embedding":
+    if s["task"] == "nan":
+        model = NanQa()
+    elif s["task"] == "embedding":
         model = EmbedderWithTypes(s)
     elif s["types"] > 0:
         model = QaWithTypes(s)
@@ -221,8 +234,9 @@ def build(name: str, shape: str, out: str) -> None:
 
     os.makedirs(out, exist_ok=True)
     write(os.path.join(out, name + ".pt"), without_debug_info(scripted))
-    write(os.path.join(out, "tokenizer.json"),
-          json.dumps(bert_tokenizer(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    if s["task"] != "nan":
+        write(os.path.join(out, "tokenizer.json"),
+              json.dumps(bert_tokenizer(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     write(os.path.join(out, "config.json"), (json.dumps(hf_config(s), indent=2) + "\n").encode("utf-8"))
     write(os.path.join(out, "serving.properties"), serving_properties(name, s).encode("utf-8"))
     print("wrote", out)
@@ -234,7 +248,10 @@ def check(scripted, s: dict) -> None:
     mask = (ids != 0).long()
     types = torch.tensor([[0, 0, 0, 1, 1, 0], [0, 0, 0, 0, 1, 1]], dtype=torch.long)
     with torch.no_grad():
-        if s["task"] == "embedding":
+        if s["task"] == "nan":
+            start, end = scripted(ids, mask, types)
+            assert torch.isnan(start).all() and torch.isnan(end).all()
+        elif s["task"] == "embedding":
             out = scripted(ids, mask, types)
             assert out.shape == (2, 6, s["hidden"]), out.shape
         else:
