@@ -1,0 +1,145 @@
+package dev.docqa.models;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.docqa.ModelLoadException;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * A checked local model directory in the layout DJL's converter writes: a TorchScript {@code <name>.pt},
+ * {@code tokenizer.json}, {@code config.json} (Hugging Face model config) and an optional {@code serving.properties}
+ * ({@code option.modelName}, {@code includeTokenTypes}).
+ *
+ * @param dir the directory
+ * @param modelFile the TorchScript file
+ * @param modelName the file's name without {@code .pt}, as DJL wants it
+ * @param tokenizerFile the Hugging Face {@code tokenizer.json}
+ * @param includeTokenTypes whether the model takes {@code token_type_ids} as its third input
+ * @param modelType {@code model_type} from config.json, or {@code ""} when absent
+ * @param maxPositions {@code max_position_embeddings} from config.json, or 0 when absent
+ */
+public record ModelDirectory(
+    Path dir,
+    Path modelFile,
+    String modelName,
+    Path tokenizerFile,
+    boolean includeTokenTypes,
+    String modelType,
+    int maxPositions) {
+
+  /** Model types whose position ids start after the padding index, so two positions are never usable. */
+  private static final Set<String> PADDING_OFFSET_POSITIONS = Set.of("roberta", "xlm-roberta", "camembert");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Reads and checks {@code dir}.
+   *
+   * @throws ModelLoadException naming the missing or malformed part
+   */
+  public static ModelDirectory read(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new ModelLoadException("model directory " + dir + " does not exist or is not a directory");
+    }
+    Properties serving = servingProperties(dir);
+    Path modelFile = modelFile(dir, serving.getProperty("option.modelName"));
+    Path tokenizer = dir.resolve("tokenizer.json");
+    if (!Files.isRegularFile(tokenizer)) {
+      throw new ModelLoadException("model directory " + dir + " has no tokenizer.json");
+    }
+    JsonNode config = config(dir);
+    String fileName = modelFile.getFileName().toString();
+    return new ModelDirectory(
+        dir,
+        modelFile,
+        fileName.substring(0, fileName.length() - ".pt".length()),
+        tokenizer,
+        Boolean.parseBoolean(serving.getProperty("includeTokenTypes", "false").trim()),
+        config.path("model_type").asText(""),
+        maxPositions(dir, config));
+  }
+
+  /** Longest input the model's position table allows (tokens), when config.json says. */
+  public OptionalInt maxSequenceLength() {
+    if (maxPositions == 0) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(PADDING_OFFSET_POSITIONS.contains(modelType) ? maxPositions - 2 : maxPositions);
+  }
+
+  private static Properties servingProperties(Path dir) {
+    Properties properties = new Properties();
+    Path file = dir.resolve("serving.properties");
+    if (Files.isRegularFile(file)) {
+      try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        properties.load(in);
+      } catch (IOException | IllegalArgumentException e) {
+        throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return properties;
+  }
+
+  private static Path modelFile(Path dir, String modelName) {
+    if (modelName != null && !modelName.isBlank()) {
+      Path named = dir.resolve(modelName.trim() + ".pt");
+      if (!Files.isRegularFile(named)) {
+        throw new ModelLoadException(
+            "model directory " + dir + " has no " + named.getFileName() + " (option.modelName in serving.properties)");
+      }
+      return named;
+    }
+    List<Path> candidates = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.pt")) {
+      files.forEach(candidates::add);
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot list model directory " + dir + ": " + e.getMessage(), e);
+    }
+    if (candidates.size() != 1) {
+      throw new ModelLoadException(
+          "model directory " + dir + " needs exactly one TorchScript *.pt file (or option.modelName in "
+              + "serving.properties); found " + candidates.size());
+    }
+    return candidates.get(0);
+  }
+
+  private static JsonNode config(Path dir) {
+    Path file = dir.resolve("config.json");
+    if (!Files.isRegularFile(file)) {
+      throw new ModelLoadException("model directory " + dir + " has no config.json");
+    }
+    JsonNode config;
+    try {
+      config = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new ModelLoadException("malformed " + file + ": " + e.getMessage(), e);
+    }
+    if (config == null || !config.isObject()) {
+      throw new ModelLoadException("malformed " + file + ": expected a JSON object");
+    }
+    return config;
+  }
+
+  private static int maxPositions(Path dir, JsonNode config) {
+    JsonNode positions = config.get("max_position_embeddings");
+    if (positions == null || positions.isNull()) {
+      return 0;
+    }
+    if (!positions.canConvertToInt() || !positions.isIntegralNumber() || positions.intValue() <= 0) {
+      throw new ModelLoadException(
+          "malformed " + dir.resolve("config.json") + ": max_position_embeddings must be a positive integer; got "
+              + positions);
+    }
+    return positions.intValue();
+  }
+}
