@@ -29,7 +29,7 @@ import org.apache.lucene.search.TermQuery;
 
 /**
  * Ranks passages for a question: {@code bm25} (analysed terms of the question), {@code dense} (HNSW kNN on the
- * question's embedding) or {@code hybrid} (both, fused by reciprocal rank).
+ * question's embedding) or {@code hybrid} (both, fused as {@link RetrievalSettings#fusion()} says).
  *
  * <p>User text is never parsed as query syntax: it is cut to {@link RetrievalSettings#maxQuestionChars()}, analysed
  * like the indexed text and at most {@link RetrievalSettings#maxQueryTerms()} distinct terms become optional term
@@ -131,18 +131,46 @@ public final class Retriever {
     }
   }
 
-  /** Reciprocal rank fusion: each list adds {@code 1 / (k + rank)}; ties go to the lower Lucene doc id. */
   private ScoreDoc[] fuse(ScoreDoc[] lexical, ScoreDoc[] semantic) {
     Map<Integer, ScoreDoc> fused = new HashMap<>();
-    for (ScoreDoc[] ranking : List.of(lexical, semantic)) {
-      for (int rank = 0; rank < ranking.length; rank++) {
-        float contribution = 1f / (settings.rrfK() + rank + 1);
-        fused.computeIfAbsent(ranking[rank].doc, doc -> new ScoreDoc(doc, 0f)).score += contribution;
+    switch (settings.fusion()) {
+      case RRF -> {
+        addReciprocalRanks(fused, lexical);
+        addReciprocalRanks(fused, semantic);
+      }
+      case CONVEX -> {
+        addScaled(fused, lexical, 1 - settings.denseWeight());
+        addScaled(fused, semantic, settings.denseWeight());
       }
     }
+    // Best first; equal scores go to the lower Lucene doc id, so results are deterministic.
     return fused.values().stream()
         .sorted(Comparator.comparingDouble((ScoreDoc d) -> -d.score).thenComparingInt(d -> d.doc))
         .toArray(ScoreDoc[]::new);
+  }
+
+  private void addReciprocalRanks(Map<Integer, ScoreDoc> fused, ScoreDoc[] ranking) {
+    for (int rank = 0; rank < ranking.length; rank++) {
+      add(fused, ranking[rank].doc, 1f / (settings.rrfK() + rank + 1));
+    }
+  }
+
+  /**
+   * Adds {@code weight * score / best}, scores floored at 0: a passage a signal did not rank gets 0 from it. The best
+   * score of a list is its first (Lucene returns hits best first).
+   */
+  private static void addScaled(Map<Integer, ScoreDoc> fused, ScoreDoc[] ranking, double weight) {
+    if (ranking.length == 0 || ranking[0].score <= 0) {
+      return;
+    }
+    float best = ranking[0].score;
+    for (ScoreDoc hit : ranking) {
+      add(fused, hit.doc, (float) (weight * Math.max(hit.score, 0f) / best));
+    }
+  }
+
+  private static void add(Map<Integer, ScoreDoc> fused, int doc, float score) {
+    fused.computeIfAbsent(doc, d -> new ScoreDoc(d, 0f)).score += score;
   }
 
   private static List<ScoredPassage> load(IndexSearcher searcher, ScoreDoc[] hits, int topK) throws IOException {
