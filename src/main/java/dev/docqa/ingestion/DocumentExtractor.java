@@ -42,7 +42,7 @@ import org.xml.sax.ContentHandler;
  * Turns one document's bytes into its {@link ExtractedDocument canonical text}. The media type is detected from the
  * content, with the file name only as a hint. Plain-text types (text, Markdown, source code) are decoded as they are
  * (charset detected, BOM dropped) so that offsets index the file itself; PDF, HTML/XHTML and DOCX go through Tika, and
- * PDF page boundaries are kept. Everything else is {@link Reason#UNSUPPORTED}.
+ * PDF page boundaries are kept (HTML whitespace is collapsed as a browser renders it). Everything else is {@link Reason#UNSUPPORTED}.
  *
  * <p>Limits come from {@link IngestSettings}: documents over {@code maxDocumentBytes} are refused before parsing,
  * text over {@code maxExtractedChars} stops the parse, Tika's {@code SecureContentHandler} stops decompression bombs,
@@ -149,7 +149,8 @@ public final class DocumentExtractor implements AutoCloseable {
       throw new DocumentRejectedException(documentId, Reason.UNSUPPORTED,
           "media type " + type + " is not supported (supported: PDF, HTML, XHTML, DOCX, Markdown, plain text)");
     }
-    PageTrackingHandler handler = new PageTrackingHandler(settings.maxExtractedChars());
+    boolean html = type.equals(MediaType.TEXT_HTML) || type.equals(XHTML);
+    PageTrackingHandler handler = new PageTrackingHandler(settings.maxExtractedChars(), html);
     try (TikaInputStream in = TikaInputStream.get(content)) {
       parser.parse(in, new BodyContentHandler(handler), metadata, parseContext());
     } catch (EncryptedDocumentException e) {
