@@ -1,6 +1,7 @@
 package dev.docqa.ingestion;
 
 import dev.docqa.DocqaException;
+import dev.docqa.InvalidInputException;
 import dev.docqa.config.IngestSettings;
 import dev.docqa.ingestion.DocumentRejectedException.Reason;
 import java.io.IOException;
@@ -84,7 +85,7 @@ public final class DocumentExtractor implements AutoCloseable {
     try (InputStream in = Files.newInputStream(file)) {
       return extract(documentId, in);
     } catch (NoSuchFileException e) {
-      throw new DocqaException("document file not found: " + file, e);
+      throw new InvalidInputException("document file not found: " + file, e);
     } catch (IOException e) {
       throw new DocqaException("cannot read document file " + file + ": " + e.getMessage(), e);
     }
@@ -143,6 +144,11 @@ public final class DocumentExtractor implements AutoCloseable {
     }
     if (isPlainText(type)) {
       PlainTextDecoder.Decoded decoded = PlainTextDecoder.decode(content);
+      if (PlainTextDecoder.looksBinary(decoded.text())) {
+        // A text name on binary bytes (the name decided the type): decoding would index garbage.
+        throw new DocumentRejectedException(documentId, Reason.CORRUPT,
+            "named as " + type + " but holds binary data, not text");
+      }
       return document(documentId, decoded.text(), List.of(), type, decoded.charset().name());
     }
     if (!PARSED_TYPES.contains(type)) {

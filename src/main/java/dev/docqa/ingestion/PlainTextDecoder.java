@@ -53,6 +53,32 @@ final class PlainTextDecoder {
     return new Decoded(lenient(bytes, 0, charset), charset);
   }
 
+  /** Share of implausible characters above which decoded "text" is taken for binary data. */
+  private static final double MAX_BINARY_SHARE = 0.05;
+
+  /**
+   * Whether the start of a decoded text is mostly not text: control characters other than line and tab breaks,
+   * replacement characters from undecodable bytes, lone surrogates, private-use or unassigned code points. Real text in
+   * any detected charset has almost none; random bytes read through any charset have many.
+   */
+  static boolean looksBinary(String text) {
+    int end = Math.min(text.length(), DETECTION_SAMPLE_BYTES);
+    int total = 0;
+    int implausible = 0;
+    for (int i = 0; i < end; ) {
+      int c = text.codePointAt(i);
+      i += Character.charCount(c);
+      total++;
+      int type = Character.getType(c);
+      boolean control = Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t' && c != '\f';
+      if (control || c == 0xFFFD || type == Character.SURROGATE || type == Character.PRIVATE_USE
+          || type == Character.UNASSIGNED) {
+        implausible++;
+      }
+    }
+    return total > 0 && implausible > total * MAX_BINARY_SHARE;
+  }
+
   private static Charset detect(byte[] bytes) {
     CharsetDetector detector = new CharsetDetector();
     detector.setText(bytes.length <= DETECTION_SAMPLE_BYTES ? bytes : Arrays.copyOf(bytes, DETECTION_SAMPLE_BYTES));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.docqa.InvalidInputException;
 import dev.docqa.config.IngestSettings;
 import dev.docqa.ingestion.DocumentRejectedException.Reason;
 import java.io.ByteArrayInputStream;
@@ -155,6 +156,7 @@ class DocumentExtractorTest {
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put("good-1.txt", "A good text file.".getBytes(StandardCharsets.UTF_8));
     files.put("junk.pdf", junk);
+    files.put("junk.txt", junk);
     files.put("good-2.pdf", TestDocuments.pdf(List.of("A good PDF file.")));
     files.put("locked.pdf", TestDocuments.pdf(List.of("Secret minutes."), "hunter2"));
     files.put("good-3.docx", docx);
@@ -165,6 +167,7 @@ class DocumentExtractorTest {
     files.put("good-4.html", "<p>A good HTML file.</p>".getBytes(StandardCharsets.UTF_8));
     Map<String, Reason> expected = Map.of(
         "junk.pdf", Reason.CORRUPT,
+        "junk.txt", Reason.CORRUPT,
         "locked.pdf", Reason.ENCRYPTED,
         "empty.txt", Reason.EMPTY,
         "blank.txt", Reason.EMPTY,
@@ -185,6 +188,13 @@ class DocumentExtractorTest {
         assertTrue(e.getMessage().contains(file.getKey()), e.getMessage());
       }
     }
+  }
+
+  @Test
+  void missingFileIsTheCallersMistake(@TempDir Path dir) {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> extractor.extract("gone.txt", dir.resolve("gone.txt")));
+    assertTrue(e.getMessage().contains("gone.txt"), e.getMessage());
   }
 
   @Test
