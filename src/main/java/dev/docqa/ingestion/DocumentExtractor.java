@@ -43,7 +43,8 @@ import org.xml.sax.ContentHandler;
  * Turns one document's bytes into its {@link ExtractedDocument canonical text}. The media type is detected from the
  * content, with the file name only as a hint. Plain-text types (text, Markdown, source code) are decoded as they are
  * (charset detected, BOM dropped) so that offsets index the file itself; PDF, HTML/XHTML and DOCX go through Tika, and
- * PDF page boundaries are kept (HTML whitespace is collapsed as a browser renders it). Everything else is {@link Reason#UNSUPPORTED}.
+ * PDF page boundaries are kept (HTML whitespace is collapsed as a browser renders it). Everything else is
+ * {@link Reason#UNSUPPORTED}.
  *
  * <p>Limits come from {@link IngestSettings}: documents over {@code maxDocumentBytes} are refused before parsing,
  * text over {@code maxExtractedChars} stops the parse, Tika's {@code SecureContentHandler} stops decompression bombs,
@@ -81,6 +82,7 @@ public final class DocumentExtractor implements AutoCloseable {
 
   /** Extracts a local file; {@code documentId} names it in errors and its last path segment hints the type. */
   public ExtractedDocument extract(String documentId, Path file) {
+    Objects.requireNonNull(documentId, "documentId");
     Objects.requireNonNull(file, "file");
     try (InputStream in = Files.newInputStream(file)) {
       return extract(documentId, in);
@@ -93,6 +95,7 @@ public final class DocumentExtractor implements AutoCloseable {
 
   /** Extracts a document read from {@code content} (not closed here); reads at most {@code maxDocumentBytes + 1}. */
   public ExtractedDocument extract(String documentId, InputStream content) throws IOException {
+    Objects.requireNonNull(documentId, "documentId");
     Objects.requireNonNull(content, "content");
     long limit = settings.maxDocumentBytes();
     byte[] bytes = content.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
@@ -167,8 +170,8 @@ public final class DocumentExtractor implements AutoCloseable {
     }
     String text = handler.text();
     if (text.isBlank()) {
-      throw new DocumentRejectedException(documentId, Reason.EMPTY,
-          "no text in the " + type + (PDF.equals(type) ? " (scanned pages would need OCR, which docqa does not run)" : ""));
+      String hint = PDF.equals(type) ? " (scanned pages would need OCR, which docqa does not run)" : "";
+      throw new DocumentRejectedException(documentId, Reason.EMPTY, "no text in the " + type + hint);
     }
     return document(documentId, text, handler.pageStartsInCodePoints(), type, null);
   }

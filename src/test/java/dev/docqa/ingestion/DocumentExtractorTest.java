@@ -131,7 +131,8 @@ class DocumentExtractorTest {
     byte[] pdf = TestDocuments.pdf(List.of("A PDF that calls itself text."));
     assertEquals("application/pdf", extractor.extract("misnamed.txt", pdf).mediaType());
 
-    byte[] html = "<html><body><p>An HTML page without its extension.</p></body></html>".getBytes(StandardCharsets.UTF_8);
+    byte[] html =
+        "<html><body><p>An HTML page without its extension.</p></body></html>".getBytes(StandardCharsets.UTF_8);
     assertEquals("text/html", extractor.extract("page.txt", html).mediaType());
 
     byte[] docx = TestDocuments.docx(List.of("A Word file with no extension."));
@@ -187,6 +188,35 @@ class DocumentExtractorTest {
         assertEquals(file.getKey(), e.documentId());
         assertTrue(e.getMessage().contains(file.getKey()), e.getMessage());
       }
+    }
+  }
+
+  @Test
+  void concurrentCallersGetTheirOwnDocuments() throws Exception {
+    List<byte[]> inputs = List.of(
+        TestDocuments.pdf(List.of("Concurrent PDF one.", "Its second page.")),
+        TestDocuments.docx(List.of("Concurrent DOCX two.")),
+        "<p>Concurrent HTML three.</p>".getBytes(StandardCharsets.UTF_8),
+        "Concurrent text four.".getBytes(StandardCharsets.UTF_16));
+    List<String> names = List.of("one.pdf", "two.docx", "three.html", "four.txt");
+    List<ExtractedDocument> sequential = new java.util.ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      sequential.add(extractor.extract(names.get(i), inputs.get(i)));
+    }
+    java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<ExtractedDocument>> futures = new java.util.ArrayList<>();
+      for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < inputs.size(); i++) {
+          int index = i;
+          futures.add(callers.submit(() -> extractor.extract(names.get(index), inputs.get(index))));
+        }
+      }
+      for (int f = 0; f < futures.size(); f++) {
+        assertEquals(sequential.get(f % inputs.size()), futures.get(f).get());
+      }
+    } finally {
+      callers.shutdownNow();
     }
   }
 

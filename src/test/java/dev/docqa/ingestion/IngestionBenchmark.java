@@ -27,7 +27,8 @@ public final class IngestionBenchmark {
 
   public static void main(String[] args) throws IOException {
     int repeat = args.length > 0 ? Integer.parseInt(args[0]) : 4;
-    String gazetteer = Files.readString(Path.of("samples/documents", SampleDocuments.GAZETTEER), StandardCharsets.UTF_8);
+    Path sample = Path.of("samples/documents", SampleDocuments.GAZETTEER);
+    String gazetteer = Files.readString(sample, StandardCharsets.UTF_8);
     String text = gazetteer.repeat(repeat);
     byte[] txt = text.getBytes(StandardCharsets.UTF_8);
     byte[] pdf = TestDocuments.pdf(pages(text, 3000));

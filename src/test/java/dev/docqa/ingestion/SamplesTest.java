@@ -51,8 +51,9 @@ class SamplesTest {
   void everyFormatIsPresentAndSmall() throws IOException {
     Map<String, String> types = extracted.entrySet().stream()
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().mediaType()));
-    assertEquals(Set.of("text/plain", "text/markdown", "text/html", "application/pdf", DocumentExtractor.DOCX.toString()),
-        Set.copyOf(types.values()), types.toString());
+    Set<String> expected =
+        Set.of("text/plain", "text/markdown", "text/html", "application/pdf", DocumentExtractor.DOCX.toString());
+    assertEquals(expected, Set.copyOf(types.values()), types.toString());
     long bytes = 0;
     try (Stream<Path> files = Files.walk(SAMPLES)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
