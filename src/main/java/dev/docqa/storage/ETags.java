@@ -2,7 +2,6 @@ package dev.docqa.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -18,21 +17,22 @@ final class ETags {
     return HexFormat.of().formatHex(md5().digest(content));
   }
 
-  static String of(Path file) {
+  static String of(Path file) throws IOException {
     MessageDigest digest = md5();
     byte[] buffer = new byte[64 * 1024];
     try (InputStream in = Files.newInputStream(file)) {
       for (int n; (n = in.read(buffer)) > 0; ) {
         digest.update(buffer, 0, n);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot hash " + file, e);
     }
     return HexFormat.of().formatHex(digest.digest());
   }
 
-  /** Removes the quotes S3 puts around ETags, and a weak-validator prefix. */
+  /** Removes the quotes S3 puts around ETags, and a weak-validator prefix; a missing ETag becomes {@code ""}. */
   static String normalize(String etag) {
+    if (etag == null) {
+      return "";
+    }
     String value = etag.startsWith("W/") ? etag.substring(2) : etag;
     return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
         ? value.substring(1, value.length() - 1)

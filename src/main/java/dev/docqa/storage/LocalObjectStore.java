@@ -184,7 +184,7 @@ public final class LocalObjectStore implements ObjectStore {
     return "LocalObjectStore[" + root + "]";
   }
 
-  private String etag(Path file, BasicFileAttributes attributes) {
+  private String etag(Path file, BasicFileAttributes attributes) throws IOException {
     HashedFile cached = etagCache.get(file);
     if (cached != null && cached.matches(attributes)) {
       return cached.etag();

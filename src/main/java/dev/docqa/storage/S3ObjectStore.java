@@ -2,10 +2,12 @@ package dev.docqa.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -26,6 +28,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * <p>Thread-safe as {@link S3Client} is. Closes the client on {@link #close()} only when it owns it.
  */
 public final class S3ObjectStore implements ObjectStore {
+
+  private static final int TRANSPORT_ATTEMPTS = 3;
 
   private final S3Client client;
   private final String bucket;
@@ -61,7 +65,7 @@ public final class S3ObjectStore implements ObjectStore {
   public Optional<ObjectInfo> head(String key) {
     String fullKey = fullKey(key);
     try {
-      HeadObjectResponse response = client.headObject(b -> b.bucket(bucket).key(fullKey));
+      HeadObjectResponse response = retryingTransport(() -> client.headObject(b -> b.bucket(bucket).key(fullKey)));
       return Optional.of(
           new ObjectInfo(key, response.contentLength(), ETags.normalize(response.eTag()), response.lastModified()));
     } catch (S3Exception e) {
@@ -76,7 +80,7 @@ public final class S3ObjectStore implements ObjectStore {
   public InputStream open(String key) {
     String fullKey = fullKey(key);
     try {
-      return client.getObject(b -> b.bucket(bucket).key(fullKey));
+      return retryingTransport(() -> client.getObject(b -> b.bucket(bucket).key(fullKey)));
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
         throw new NoSuchObjectException(key, describe());
@@ -98,7 +102,11 @@ public final class S3ObjectStore implements ObjectStore {
       throw new StorageException("cannot prepare a temporary file beside " + target, e);
     }
     try {
-      client.getObject(b -> b.bucket(bucket).key(fullKey), ResponseTransformer.toFile(tmp));
+      retryingTransport(
+          () -> {
+            deleteIfExists(tmp);
+            return client.getObject(b -> b.bucket(bucket).key(fullKey), ResponseTransformer.toFile(tmp));
+          });
       LocalObjectStore.moveAtomically(tmp, target);
     } catch (S3Exception e) {
       deleteQuietly(tmp, e);
@@ -121,6 +129,7 @@ public final class S3ObjectStore implements ObjectStore {
       case PutCondition.IfMatch ifMatch -> request.ifMatch('"' + ETags.normalize(ifMatch.etag()) + '"');
     }
     try {
+      // No transport retry here: a retried conditional put is decided by resolveConditionalPut.
       return ETags.normalize(client.putObject(request.build(), RequestBody.fromBytes(content)).eTag());
     } catch (S3Exception e) {
       // 412: condition false; 409: a concurrent conditional write won; 404: If-Match on a missing object.
@@ -132,7 +141,7 @@ public final class S3ObjectStore implements ObjectStore {
         throw failure("put", key, e);
       }
       return resolveConditionalPut(key, content, condition, e, true);
-    } catch (SdkClientException e) {
+    } catch (SdkClientException | UncheckedIOException e) {
       if (condition instanceof PutCondition.Always) {
         throw new StorageException("put " + key + " in " + describe() + " failed: " + e.getMessage(), e);
       }
@@ -171,7 +180,9 @@ public final class S3ObjectStore implements ObjectStore {
   public String upload(Path source, String key) {
     String fullKey = fullKey(key);
     try {
-      return ETags.normalize(client.putObject(b -> b.bucket(bucket).key(fullKey), RequestBody.fromFile(source)).eTag());
+      return ETags.normalize(
+          retryingTransport(() -> client.putObject(b -> b.bucket(bucket).key(fullKey), RequestBody.fromFile(source)))
+              .eTag());
     } catch (S3Exception e) {
       throw failure("upload", key, e);
     }
@@ -181,12 +192,15 @@ public final class S3ObjectStore implements ObjectStore {
   public List<ObjectInfo> list(String keyPrefix) {
     ObjectKeys.checkPrefix(keyPrefix);
     try {
-      return client
-          .listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + keyPrefix))
-          .contents()
-          .stream()
-          .map(o -> new ObjectInfo(o.key().substring(prefix.length()), o.size(), ETags.normalize(o.eTag()), o.lastModified()))
-          .toList();
+      return retryingTransport(
+          () ->
+              client
+                  .listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + keyPrefix))
+                  .contents()
+                  .stream()
+                  .map(o -> new ObjectInfo(
+                      o.key().substring(prefix.length()), o.size(), ETags.normalize(o.eTag()), o.lastModified()))
+                  .toList());
     } catch (S3Exception e) {
       throw failure("list", keyPrefix, e);
     }
@@ -196,7 +210,7 @@ public final class S3ObjectStore implements ObjectStore {
   public void delete(String key) {
     String fullKey = fullKey(key);
     try {
-      client.deleteObject(b -> b.bucket(bucket).key(fullKey));
+      retryingTransport(() -> client.deleteObject(b -> b.bucket(bucket).key(fullKey)));
     } catch (S3Exception e) {
       if (e.statusCode() != 404) {
         throw failure("delete", key, e);
@@ -219,6 +233,31 @@ public final class S3ObjectStore implements ObjectStore {
   @Override
   public String toString() {
     return "S3ObjectStore[" + describe() + "]";
+  }
+
+  /**
+   * Runs an idempotent request, retrying twice when the connection broke: the URL-connection HTTP client can pick a
+   * kept-alive connection the server has closed, and the SDK reports that as an {@link UncheckedIOException} it does
+   * not retry itself.
+   */
+  private static <T> T retryingTransport(Supplier<T> request) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return request.get();
+      } catch (UncheckedIOException | SdkClientException e) {
+        if (attempt == TRANSPORT_ATTEMPTS) {
+          throw new StorageException("S3 request failed after " + attempt + " attempts: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private static void deleteIfExists(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private String fullKey(String key) {
