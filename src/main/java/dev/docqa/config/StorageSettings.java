@@ -49,8 +49,8 @@ public record StorageSettings(
       throw new IllegalArgumentException("documentPrefix and indexPrefix must not overlap; documentPrefix="
           + documentPrefix + ", indexPrefix=" + indexPrefix);
     }
-    if (gcGrace == null || gcGrace.isNegative()) {
-      throw new IllegalArgumentException("gcGrace must be >= 0; gcGrace=" + gcGrace);
+    if (gcGrace == null || gcGrace.isNegative() || gcGrace.isZero()) {
+      throw new IllegalArgumentException("gcGrace must be positive; gcGrace=" + gcGrace);
     }
     if (s3Region == null || s3Region.isBlank()) {
       throw new IllegalArgumentException("s3Region must be set");

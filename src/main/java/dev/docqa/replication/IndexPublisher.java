@@ -85,8 +85,9 @@ public final class IndexPublisher implements AutoCloseable {
       Supplier<IndexWriterConfig> writerConfig,
       Duration gcGrace,
       Clock clock) {
-    if (gcGrace.isNegative()) {
-      throw new IllegalArgumentException("gcGrace must be >= 0; gcGrace=" + gcGrace);
+    if (gcGrace.isNegative() || gcGrace.isZero()) {
+      // Zero would let a concurrent writer's GC delete files uploaded for a manifest not written yet.
+      throw new IllegalArgumentException("gcGrace must be positive; gcGrace=" + gcGrace);
     }
     this.storage = new IndexStorage(store, prefix);
     this.workDir = workDir;
@@ -105,6 +106,7 @@ public final class IndexPublisher implements AutoCloseable {
    */
   public synchronized <T> Update<T> update(IndexChange<T> change) {
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      Instant startedAt = clock.instant();
       Optional<Manifest> base = storage.latest();
       String attemptId = UUID.randomUUID().toString();
       Path dir = workDir.resolve("attempts").resolve(attemptId);
@@ -130,6 +132,13 @@ public final class IndexPublisher implements AutoCloseable {
           return new Update<>(value, baseGeneration, false, attempt);
         }
         Manifest next = uploadCommit(dir, base, baseGeneration + 1, attemptId);
+        Duration elapsed = Duration.between(startedAt, clock.instant());
+        if (elapsed.compareTo(gcGrace.dividedBy(2)) > 0) {
+          // Another writer's GC may already treat our uploads as orphans: publishing could name deleted files.
+          newFiles(next, base).forEach(file -> storage.store.delete(file.key()));
+          throw new DocqaException("index update took " + elapsed + ", over half the GC grace period " + gcGrace
+              + "; raise the grace period so uploads cannot be collected before their manifest is written");
+        }
         if (storage.manifests.tryWrite(next.generation(), next.toJson())) {
           manifestCache.put(next.generation(), next);
           for (Manifest.IndexFile file : newFiles(next, base)) {
