@@ -31,6 +31,8 @@ public interface DocqaConfig {
 
   Retrieval retrieval();
 
+  Functions functions();
+
   /** The core settings; validation errors name the bad value. */
   default DocqaSettings toSettings() {
     Storage s = storage();
@@ -120,6 +122,15 @@ public interface DocqaConfig {
 
     @WithDefault("32")
     int passageOverlapTokens();
+  }
+
+  /** {@code docqa.functions.*}: settings of the Lambda adapters only. */
+  interface Functions {
+    /**
+     * The bucket whose notifications {@code ingest} accepts. Defaults to the bucket of an {@code s3://} storage
+     * location; needed only when the store is a local folder fed by S3-shaped events (tests, local runs).
+     */
+    Optional<String> eventBucket();
   }
 
   /** {@code docqa.retrieval.*}: see {@link RetrievalSettings}. */

@@ -42,6 +42,18 @@ public final class IndexSnapshot implements AutoCloseable {
     return reader.numDocs() == 0;
   }
 
+  /**
+   * Returns this snapshot when it holds documents.
+   *
+   * @throws EmptyIndexException when it holds none (also before anything was published)
+   */
+  public IndexSnapshot requireNonEmpty() {
+    if (isEmpty()) {
+      throw new EmptyIndexException("the index is empty (generation " + generation + "): ingest documents first");
+    }
+    return this;
+  }
+
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
