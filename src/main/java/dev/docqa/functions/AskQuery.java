@@ -1,0 +1,63 @@
+package dev.docqa.functions;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A question as JSON: {@code {"question": ..., "top_k": 5, "retriever": "hybrid", "document_prefix": "reports/",
+ * "alternatives": 3}}; everything but {@code question} is optional. The direct-invocation input of {@code ask}, and
+ * the body of an API Gateway POST.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class AskQuery {
+
+  private String question;
+  private Integer topK;
+  private String retriever;
+  private String documentPrefix;
+  private Integer alternatives;
+
+  public String getQuestion() {
+    return question;
+  }
+
+  public void setQuestion(String question) {
+    this.question = question;
+  }
+
+  @JsonProperty("top_k")
+  public Integer getTopK() {
+    return topK;
+  }
+
+  @JsonProperty("top_k")
+  public void setTopK(Integer topK) {
+    this.topK = topK;
+  }
+
+  public String getRetriever() {
+    return retriever;
+  }
+
+  public void setRetriever(String retriever) {
+    this.retriever = retriever;
+  }
+
+  @JsonProperty("document_prefix")
+  public String getDocumentPrefix() {
+    return documentPrefix;
+  }
+
+  @JsonProperty("document_prefix")
+  public void setDocumentPrefix(String documentPrefix) {
+    this.documentPrefix = documentPrefix;
+  }
+
+  public Integer getAlternatives() {
+    return alternatives;
+  }
+
+  public void setAlternatives(Integer alternatives) {
+    this.alternatives = alternatives;
+  }
+}

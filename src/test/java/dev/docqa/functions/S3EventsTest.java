@@ -1,0 +1,106 @@
+package dev.docqa.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.docqa.InvalidInputException;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class S3EventsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static String s3Record(String eventName, String bucket, String key, String sequencer) {
+    return """
+        {"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventTime":"2026-11-22T10:00:00.000Z",
+         "eventName":"%s","s3":{"s3SchemaVersion":"1.0","configurationId":"docqa",
+         "bucket":{"name":"%s","arn":"arn:aws:s3:::%s"},
+         "object":{"key":"%s","size":1024,"eTag":"0123456789abcdef","versionId":"v1","sequencer":"%s"}}}
+        """.formatted(eventName, bucket, bucket, key, sequencer);
+  }
+
+  static IngestEvent parse(String json) throws Exception {
+    return JSON.readValue(json, IngestEvent.class);
+  }
+
+  @Test
+  void aDirectS3NotificationGivesDecodedEvents() throws Exception {
+    IngestEvent event =
+        parse("{\"Records\":[" + s3Record("ObjectCreated:Put", "b", "docs/My+Report+%282026%29.pdf", "0055AED6DCD90281E5") + ","
+            + s3Record("ObjectRemoved:Delete", "b", "docs/old.txt", "0055AED6DCD9028200") + "]}");
+    List<IngestEvent.Record> records = event.getRecords();
+    assertFalse(records.get(0).isSqsMessage());
+    DocumentEvent created = S3Events.of(records.get(0)).get(0);
+    assertEquals(
+        new DocumentEvent(DocumentEvent.Kind.CREATED, "b", "docs/My Report (2026).pdf", "0123456789abcdef", "v1",
+            "0055AED6DCD90281E5", null),
+        created);
+    DocumentEvent removed = S3Events.of(records.get(1)).get(0);
+    assertEquals(DocumentEvent.Kind.REMOVED, removed.kind());
+    assertEquals(null, removed.etag());
+  }
+
+  @Test
+  void sqsMessagesCarryNotificationsInTheirBody() throws Exception {
+    String body = JSON.writeValueAsString("{\"Records\":[" + s3Record("ObjectCreated:Put", "b", "docs/a+b.txt", "01") + "]}");
+    String testEvent = JSON.writeValueAsString("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Bucket\":\"b\"}");
+    IngestEvent event =
+        parse("{\"Records\":[{\"messageId\":\"m1\",\"receiptHandle\":\"r\",\"body\":" + body
+            + ",\"eventSource\":\"aws:sqs\"},{\"messageId\":\"m2\",\"body\":" + testEvent + "}]}");
+    IngestEvent.Record message = event.getRecords().get(0);
+    assertTrue(message.isSqsMessage());
+    DocumentEvent decoded = S3Events.of(message).get(0);
+    assertEquals("docs/a b.txt", decoded.key());
+    assertEquals("m1", decoded.messageId());
+    assertEquals(List.of(), S3Events.of(event.getRecords().get(1)), "the s3:TestEvent holds no change");
+  }
+
+  @Test
+  void malformedInputNamesTheMessage() throws Exception {
+    IngestEvent event = parse("{\"Records\":[{\"messageId\":\"m9\",\"body\":\"not json\"}]}");
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> S3Events.of(event.getRecords().get(0)));
+    assertTrue(e.getMessage().contains("m9"), e.getMessage());
+    IngestEvent noKey = parse("{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"b\"}}}]}");
+    assertThrows(InvalidInputException.class, () -> S3Events.of(noKey.getRecords().get(0)));
+    assertThrows(InvalidInputException.class, () -> S3Events.decodeKey("bad%zz"));
+  }
+
+  @Test
+  void otherEventTypesAreNotDocumentChanges() throws Exception {
+    IngestEvent event = parse("{\"Records\":[" + s3Record("ObjectRestore:Completed", "b", "docs/a", "01") + "]}");
+    assertEquals(List.of(), S3Events.of(event.getRecords().get(0)));
+  }
+
+  @Test
+  void sequencersCompareAfterRightPadding() {
+    assertTrue(Sequencers.compare("0055AED6DCD90281E5", "0055AED6DCD90281E6") < 0);
+    assertTrue(Sequencers.compare("0055AED6DCD9028200", "0055AED6DCD90281E5") > 0);
+    // Lengths differ: "0A" is "0A00" against "0A01".
+    assertTrue(Sequencers.compare("0A", "0A01") < 0);
+    assertEquals(0, Sequencers.compare("0A", "0A00"));
+    assertTrue(Sequencers.compare("0b", "0A") > 0, "hex case does not matter");
+    assertTrue(Sequencers.isNewer("01", null));
+    assertFalse(Sequencers.isNewer("01", "01"));
+    assertEquals(
+        List.of("01", "0100FF", "02"),
+        java.util.stream.Stream.of("02", "0100FF", "01").sorted(Sequencers.ORDER).toList());
+  }
+
+  @Test
+  void theFilterKeepsOneBucketAndPrefix() {
+    EventFilter filter = new EventFilter("b", "store/docs/");
+    assertEquals(Optional.of("a/b.pdf"), filter.documentId(event("b", "store/docs/a/b.pdf")));
+    assertEquals(Optional.empty(), filter.documentId(event("other", "store/docs/a.pdf")));
+    assertEquals(Optional.empty(), filter.documentId(event("b", "store/index/x")));
+    assertEquals(Optional.empty(), filter.documentId(event("b", "store/docs/folder/")));
+  }
+
+  private static DocumentEvent event(String bucket, String key) {
+    return new DocumentEvent(DocumentEvent.Kind.CREATED, bucket, key, "e", null, "01", null);
+  }
+}

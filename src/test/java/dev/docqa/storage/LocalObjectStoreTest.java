@@ -1,0 +1,42 @@
+package dev.docqa.storage;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class LocalObjectStoreTest extends ObjectStoreContractTest {
+
+  @Override
+  protected ObjectStore newStore() throws Exception {
+    return new LocalObjectStore(Files.createDirectories(tmp.resolve("store")));
+  }
+
+  @Test
+  void twoStoresOnOneFolderShareTheCompareAndSwap() {
+    try (ObjectStore other = new LocalObjectStore(tmp.resolve("store"))) {
+      store.put("k", "one".getBytes(UTF_8), PutCondition.ifAbsent());
+      assertThrows(PreconditionFailedException.class, () -> other.put("k", "x".getBytes(UTF_8), PutCondition.ifAbsent()));
+      String etag = other.put("k", "two".getBytes(UTF_8), PutCondition.ifMatch(store.head("k").orElseThrow().etag()));
+      assertEquals(etag, store.head("k").orElseThrow().etag());
+    }
+  }
+
+  @Test
+  void internalFilesAreNeitherListedNorAddressable() {
+    store.put("a", new byte[] {1}, PutCondition.ifAbsent());
+    assertEquals(1, store.list("").size());
+    assertThrows(dev.docqa.InvalidInputException.class, () -> store.head(".docqa-lock"));
+  }
+
+  @Test
+  void aFolderPathIsNotAnObject() throws Exception {
+    Files.createDirectories(tmp.resolve("store/dir"));
+    assertEquals(java.util.Optional.empty(), store.head("dir"));
+    assertEquals(0, store.list("").size());
+    assertEquals(Path.of(store.describe()), tmp.resolve("store").toAbsolutePath());
+  }
+}
