@@ -2,7 +2,6 @@ package dev.docqa.cli;
 
 import dev.docqa.DocqaException;
 import dev.docqa.document.Passage;
-import dev.docqa.eval.ContextReader;
 import dev.docqa.service.AskRequest;
 import dev.docqa.service.AskResult;
 import dev.docqa.service.DocQa;
@@ -11,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.List;
 
 /** {@code ask "QUESTION"}: answers from the index, or from one file read whole with {@code --context}. */
 final class AskQuestion {
@@ -56,8 +56,10 @@ final class AskQuestion {
     } catch (IOException e) {
       throw new DocqaException("cannot read " + arguments.context() + ": " + e.getMessage(), e);
     }
-    try (ContextReader reader = backend.openReader(arguments.settings())) {
-      return reader.read(arguments.question(), Passage.ofText(arguments.context().toString(), text), ALTERNATIVES);
+    try (ScratchIndex scratch = ScratchIndex.create();
+        DocQa docqa = backend.open(scratch.settings(arguments.settings()))) {
+      return docqa.read(
+          arguments.question(), List.of(Passage.ofText(arguments.context().toString(), text)), ALTERNATIVES);
     }
   }
 }

@@ -2,34 +2,125 @@ package dev.docqa.cli;
 
 import dev.docqa.DocqaException;
 import dev.docqa.config.DocqaSettings;
-import dev.docqa.eval.ContextReader;
-import dev.docqa.eval.IndexedQa;
+import dev.docqa.config.RetrieverMode;
+import dev.docqa.config.StorageSettings;
+import dev.docqa.document.Passage;
+import dev.docqa.models.ModelResolver;
+import dev.docqa.service.AskRequest;
+import dev.docqa.service.AskResult;
 import dev.docqa.service.DocQa;
+import dev.docqa.service.DocQaService;
+import dev.docqa.service.IngestOutcome;
+import dev.docqa.storage.ObjectStore;
+import dev.docqa.storage.ObjectStores;
+import dev.docqa.storage.S3Connection;
+import dev.docqa.storage.S3ObjectStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The real {@link Backend}: opens the core's service, index and reader from settings.
- *
- * <p>MERGE: the core (reader, index, service) lives on other branches; wire these three methods to it when merging.
- * Until then every command that needs the core fails with exit code 1 and this one-line cause.
+ * The real {@link Backend}: {@link DocQaService} over the configured store (a local folder or S3), with models resolved
+ * into {@code cacheDir/models}. {@code s3://} models are fetched with the store's S3 endpoint, region and addressing,
+ * and the default AWS credential chain. Stateless and thread-safe.
  */
 final class CoreBackend implements Backend {
 
+  /** Where fetched and classpath models are copied, below {@link StorageSettings#cacheDir()}. */
+  static final String MODEL_CACHE = "models";
+
   @Override
   public DocQa open(DocqaSettings settings) {
-    throw notWired();
+    StorageSettings storage = settings.storage();
+    ObjectStore store = ObjectStores.open(storage);
+    // Models are fetched while the service opens; their buckets' clients are closed right after.
+    List<ObjectStore> modelBuckets = new ArrayList<>();
+    ModelResolver models = new ModelResolver(storage.cacheDir().resolve(MODEL_CACHE), bucket -> {
+      ObjectStore bucketStore = S3ObjectStore.open(s3Connection(storage), bucket, "");
+      modelBuckets.add(bucketStore);
+      return bucketStore;
+    });
+    DocQa service;
+    try {
+      service = DocQaService.open(settings, store, models);
+    } catch (RuntimeException e) {
+      closeAll(e, modelBuckets, List.of(store));
+      throw e;
+    }
+    try {
+      closeAll(null, modelBuckets);
+    } catch (RuntimeException e) {
+      closeAll(e, List.of(service, store));
+      throw e;
+    }
+    return new StoreOwningDocQa(service, store);
   }
 
-  @Override
-  public IndexedQa openIndexed(DocqaSettings settings) {
-    throw notWired();
+  private static S3Connection s3Connection(StorageSettings storage) {
+    URI endpoint = storage.s3Endpoint() == null ? null : URI.create(storage.s3Endpoint());
+    return new S3Connection(endpoint, storage.s3Region(), null, null, storage.s3PathStyle());
   }
 
-  @Override
-  public ContextReader openReader(DocqaSettings settings) {
-    throw notWired();
+  /**
+   * Closes every resource, in order. Failures join {@code pending} (a failure already under way) as suppressed, or
+   * without one the first is thrown with the rest suppressed.
+   */
+  @SafeVarargs
+  private static void closeAll(RuntimeException pending, List<? extends AutoCloseable>... groups) {
+    RuntimeException failure = pending;
+    for (List<? extends AutoCloseable> group : groups) {
+      for (AutoCloseable resource : group) {
+        try {
+          resource.close();
+        } catch (Exception e) {
+          if (failure == null) {
+            failure = e instanceof RuntimeException unchecked ? unchecked
+                : new DocqaException("cannot close " + resource + ": " + e.getMessage(), e);
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+    }
+    if (pending == null && failure != null) {
+      throw failure;
+    }
   }
 
-  private static DocqaException notWired() {
-    return new DocqaException("the docqa core is not wired into the command line on this branch (see CoreBackend)");
+  /** The service, which also closes the store it was opened over (after itself: it may write to it while closing). */
+  private record StoreOwningDocQa(DocQa service, ObjectStore store) implements DocQa {
+
+    @Override
+    public IngestOutcome ingest(String documentId, Path content, String sourceVersion) {
+      return service.ingest(documentId, content, sourceVersion);
+    }
+
+    @Override
+    public boolean delete(String documentId) {
+      return service.delete(documentId);
+    }
+
+    @Override
+    public AskResult ask(AskRequest request) {
+      return service.ask(request);
+    }
+
+    @Override
+    public List<Passage> retrieve(String question, Integer topK, RetrieverMode mode) {
+      return service.retrieve(question, topK, mode);
+    }
+
+    @Override
+    public AskResult read(String question, List<Passage> passages, int alternatives) {
+      return service.read(question, passages, alternatives);
+    }
+
+    @Override
+    public void close() {
+      try (store) {
+        service.close();
+      }
+    }
   }
 }

@@ -1,11 +1,10 @@
 package dev.docqa.cli;
 
 import dev.docqa.config.DocqaSettings;
-import dev.docqa.config.StorageSettings;
-import dev.docqa.eval.ContextReader;
 import dev.docqa.eval.EvalReport;
 import dev.docqa.eval.SquadDataset;
 import dev.docqa.eval.SquadEvaluation;
+import dev.docqa.service.DocQa;
 import java.io.PrintStream;
 import java.time.Duration;
 
@@ -29,13 +28,13 @@ final class EvaluateSquad {
     SquadEvaluation evaluation = new SquadEvaluation(settings.retrieval(), this::progress);
     EvalReport report;
     if (arguments.gold()) {
-      try (ContextReader reader = backend.openReader(settings)) {
-        report = evaluation.goldParagraph(dataset, reader);
+      try (ScratchIndex scratch = ScratchIndex.create(); DocQa docqa = backend.open(scratch.settings(settings))) {
+        report = evaluation.goldParagraph(dataset, docqa);
       }
     } else {
       // A fresh index each run, read back at once (no staleness window).
-      report = evaluation.openBook(dataset, directory -> backend.openIndexed(settings.withStorage(new StorageSettings(
-          directory.resolve("store").toString(), directory.resolve("cache"), Duration.ZERO))));
+      report = evaluation.openBook(dataset, directory ->
+          backend.open(settings.withStorage(SettingsFlags.dataFolder(directory, settings.storage(), Duration.ZERO))));
     }
     if (arguments.json()) {
       out.println(JsonOutput.eval(report));

@@ -8,6 +8,7 @@ import dev.docqa.config.RetrievalSettings;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.config.StorageSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /** The flags shared by commands, each mapped onto one field of {@link DocqaSettings}; nothing else reads them. */
@@ -57,10 +58,21 @@ final class SettingsFlags {
       throw new IllegalArgumentException("--index must name a folder or s3://bucket/prefix; --index is empty");
     }
     if (location.startsWith("s3://")) {
-      return new StorageSettings(location, current.cacheDir(), current.maxStaleness());
+      return relocate(current, location, current.cacheDir(), current.maxStaleness());
     }
-    Path folder = Path.of(location);
-    return new StorageSettings(folder.resolve("store").toString(), folder.resolve("cache"), current.maxStaleness());
+    return dataFolder(Path.of(location), current, current.maxStaleness());
+  }
+
+  /** {@code current} moved to the local data folder {@code folder} ({@code store/} + {@code cache/}). */
+  static StorageSettings dataFolder(Path folder, StorageSettings current, Duration maxStaleness) {
+    return relocate(current, folder.resolve("store").toString(), folder.resolve("cache"), maxStaleness);
+  }
+
+  /** {@code current} with a new location, cache and staleness; prefixes and S3 connection settings kept. */
+  private static StorageSettings relocate(
+      StorageSettings current, String location, Path cacheDir, Duration maxStaleness) {
+    return new StorageSettings(location, cacheDir, maxStaleness, current.documentPrefix(), current.indexPrefix(),
+        current.gcGrace(), current.s3Endpoint(), current.s3Region(), current.s3PathStyle());
   }
 
   static int positiveInt(String flag, String value) throws UsageException {

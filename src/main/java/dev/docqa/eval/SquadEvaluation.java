@@ -5,6 +5,7 @@ import dev.docqa.config.RetrievalSettings;
 import dev.docqa.document.Passage;
 import dev.docqa.service.AskRequest;
 import dev.docqa.service.AskResult;
+import dev.docqa.service.DocQa;
 import dev.docqa.service.IngestOutcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,10 +35,13 @@ public final class SquadEvaluation {
   /** Separates paragraphs in an article's document. */
   static final String PARAGRAPH_SEPARATOR = "\n\n";
 
-  /** Opens docqa over an index kept in {@code emptyDirectory}, which the evaluation created and will delete. */
+  /**
+   * Opens docqa over an index kept in {@code emptyDirectory}, which the evaluation created and will delete; the
+   * evaluation closes the returned docqa first.
+   */
   @FunctionalInterface
   public interface IndexOpener {
-    IndexedQa open(Path emptyDirectory);
+    DocQa open(Path emptyDirectory);
   }
 
   /** Told after each question; called on the evaluating thread. */
@@ -61,7 +65,7 @@ public final class SquadEvaluation {
     try {
       List<ArticleDocument> documents = writeDocuments(dataset, workspace.resolve("documents"));
       Path indexDirectory = Files.createDirectories(workspace.resolve("index"));
-      try (IndexedQa qa = opener.open(indexDirectory)) {
+      try (DocQa qa = opener.open(indexDirectory)) {
         for (ArticleDocument document : documents) {
           IngestOutcome outcome = qa.ingest(document.id(), document.file(), "1");
           if (outcome.status() == IngestOutcome.Status.FAILED) {
@@ -81,8 +85,11 @@ public final class SquadEvaluation {
     }
   }
 
-  /** Gold mode: read each question against its own paragraph. */
-  public EvalReport goldParagraph(SquadDataset dataset, ContextReader reader) {
+  /**
+   * Gold mode: read each question against its own paragraph with {@link DocQa#read}; nothing is indexed or retrieved.
+   * The caller owns {@code docqa}.
+   */
+  public EvalReport goldParagraph(SquadDataset dataset, DocQa docqa) {
     ScoreSheet sheet = new ScoreSheet(dataset.scoring());
     int total = dataset.questions().size();
     int done = 0;
@@ -95,7 +102,7 @@ public final class SquadEvaluation {
         Passage context = Passage.ofText(documentId(articleNumber, article) + "#" + paragraphNumber, paragraph.context());
         for (SquadDataset.Question question : paragraph.questions()) {
           long started = System.nanoTime();
-          AskResult result = reader.read(question.text(), context, 0);
+          AskResult result = docqa.read(question.text(), List.of(context), 0);
           sheet.add(question, predictedText(result), millisSince(started), null);
           progress.questionsDone(++done, total);
         }
@@ -104,7 +111,7 @@ public final class SquadEvaluation {
     return sheet.report("gold", 1);
   }
 
-  private EvalReport askAll(SquadDataset dataset, List<ArticleDocument> documents, IndexedQa qa) {
+  private EvalReport askAll(SquadDataset dataset, List<ArticleDocument> documents, DocQa qa) {
     ScoreSheet sheet = new ScoreSheet(dataset.scoring());
     int recallDepth = EvalReport.RECALL_DEPTHS.getLast();
     int total = dataset.questions().size();

@@ -1,6 +1,5 @@
 /**
  * SQuAD evaluation: the v1.1/v2.0 loader, EM and F1 exactly as the official scripts compute them, retrieval recall@k
- * and latency percentiles, run against the core through two small seams ({@link dev.docqa.eval.IndexedQa}, {@link
- * dev.docqa.eval.ContextReader}).
+ * and latency percentiles, run against the core through {@link dev.docqa.service.DocQa}.
  */
 package dev.docqa.eval;

@@ -11,8 +11,6 @@ import dev.docqa.ModelLoadException;
 import dev.docqa.config.DocqaSettings;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.document.Passage;
-import dev.docqa.eval.ContextReader;
-import dev.docqa.eval.IndexedQa;
 import dev.docqa.reading.Answer;
 import dev.docqa.service.AskRequest;
 import dev.docqa.service.AskResult;
@@ -34,7 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The command line in-process: parsing, usage errors, exit codes and output, against a {@link Backend} defined here that
- * records what the commands asked of it. The real core is exercised end to end after the merge.
+ * records what the commands asked of it. The real core runs in {@link CommandLineEndToEndTest}.
  */
 class MainTest {
 
@@ -163,6 +161,9 @@ class MainTest {
     Run run = run("ask", "Which way?", "--context", context.toString(), "--json");
     assertEquals(Main.EXIT_OK, run.exitCode(), run.err());
     assertEquals(List.of(), backend.asked);
+    Path scratch = Path.of(backend.opened.getFirst().storage().location()).getParent();
+    assertFalse(scratch.startsWith(Path.of("docqa-data")), "the user's data folder is not touched: " + scratch);
+    assertFalse(Files.exists(scratch), "the scratch data folder is deleted: " + scratch);
     Passage read = backend.contexts.getFirst();
     assertEquals(context.toString(), read.documentId());
     assertEquals("The 🌊 Rhine flows north.", read.text());
@@ -262,7 +263,9 @@ class MainTest {
     return list;
   }
 
-  /** Answers "passages" from {@link JsonOutputTest#PASSAGE}; fails to ingest PDFs; reads contexts' last word. */
+  /**
+   * Answers "passages" from {@link JsonOutputTest#PASSAGE}; fails to ingest PDFs; reads given passages' last word.
+   */
   private static final class RecordingBackend implements Backend {
     final List<DocqaSettings> opened = new ArrayList<>();
     final List<AskRequest> asked = new ArrayList<>();
@@ -299,21 +302,13 @@ class MainTest {
         }
 
         @Override
-        public void close() {}
-      };
-    }
+        public List<Passage> retrieve(String question, Integer topK, RetrieverMode mode) {
+          throw new UnsupportedOperationException("open mode is covered by SquadEvaluationTest");
+        }
 
-    @Override
-    public IndexedQa openIndexed(DocqaSettings settings) {
-      throw new UnsupportedOperationException("open mode is covered by SquadEvaluationTest");
-    }
-
-    @Override
-    public ContextReader openReader(DocqaSettings settings) {
-      opened.add(settings);
-      return new ContextReader() {
         @Override
-        public AskResult read(String question, Passage context, int alternatives) {
+        public AskResult read(String question, List<Passage> passages, int alternatives) {
+          Passage context = passages.getFirst();
           contexts.add(context);
           String text = context.text().replaceAll("\\.$", "");
           int start = text.codePointCount(0, text.lastIndexOf(' ') + 1);

@@ -12,6 +12,7 @@ import dev.docqa.document.Passage;
 import dev.docqa.reading.Answer;
 import dev.docqa.service.AskRequest;
 import dev.docqa.service.AskResult;
+import dev.docqa.service.DocQa;
 import dev.docqa.service.IngestOutcome;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ class SquadEvaluationTest {
 
   @Test
   void goldModeReadsEachQuestionsOwnParagraph() throws IOException {
-    EvalReport report = evaluation.goldParagraph(SquadDatasetTest.parse(DATA), new LastWordReader());
+    EvalReport report = evaluation.goldParagraph(SquadDatasetTest.parse(DATA), new WordOverlapQa());
     assertEquals(75.0, report.overall().exact(), 1e-9);
     assertEquals("gold", report.retriever());
     assertEquals(1, report.topK());
@@ -108,19 +109,10 @@ class SquadEvaluationTest {
         documents.stream().map(SquadEvaluation.ArticleDocument::id).toList());
   }
 
-  /** Answers with the last word of the context. */
-  private static final class LastWordReader implements ContextReader {
-    @Override
-    public AskResult read(String question, Passage context, int alternatives) {
-      return new AskResult(lastWord(context), List.of(), Map.of("read", 0.0));
-    }
-
-    @Override
-    public void close() {}
-  }
-
-  /** Paragraph passages ranked by words shared with the question; the answer is the best passage's last word. */
-  private static class WordOverlapQa implements IndexedQa {
+  /**
+   * Paragraph passages ranked by words shared with the question; the answer is the last word of the first passage read.
+   */
+  private static class WordOverlapQa implements DocQa {
     private final List<Passage> passages = new ArrayList<>();
 
     @Override
@@ -139,18 +131,27 @@ class SquadEvaluationTest {
     }
 
     @Override
-    public List<Passage> retrieve(String question, int k, RetrieverMode mode) {
+    public boolean delete(String documentId) {
+      throw new UnsupportedOperationException("the evaluation never deletes");
+    }
+
+    @Override
+    public List<Passage> retrieve(String question, Integer topK, RetrieverMode mode) {
       Set<String> words = words(question);
       return passages.stream()
           .sorted(Comparator.comparingLong((Passage p) -> -words(p.text()).stream().filter(words::contains).count()))
-          .limit(k)
+          .limit(topK)
           .toList();
     }
 
     @Override
     public AskResult ask(AskRequest request) {
-      return new AskResult(lastWord(retrieve(request.question(), request.topK(), request.retriever()).getFirst()),
-          List.of(), Map.of("total", 0.0));
+      return read(request.question(), retrieve(request.question(), request.topK(), request.retriever()), 0);
+    }
+
+    @Override
+    public AskResult read(String question, List<Passage> passages, int alternatives) {
+      return new AskResult(lastWord(passages.getFirst()), List.of(), Map.of("read", 0.0));
     }
 
     @Override
