@@ -63,6 +63,14 @@ class DocumentExtractorTest {
   }
 
   @Test
+  void attachmentsStayOutOfTheCanonicalText() {
+    byte[] pdf = TestDocuments.pdfWithAttachment("The report itself.", "Attached notes that are not the report.");
+    ExtractedDocument doc = extractor.extract("with-attachment.pdf", pdf);
+    assertTrue(doc.text().contains("The report itself."), doc.text());
+    assertFalse(doc.text().contains("Attached notes"), doc.text());
+  }
+
+  @Test
   void docxParagraphsBecomeText() {
     byte[] docx = TestDocuments.docx(List.of("Kestrel pipes are lazy by default.", "Ünïcödé stays: 水道 🚰"));
     ExtractedDocument doc = extractor.extract("lang/kestrel.docx", docx);
