@@ -246,7 +246,7 @@ class DocumentExtractorTest {
           assertThrows(DocumentRejectedException.class, () -> limited.extract("big.txt", file));
       assertEquals(Reason.TOO_LARGE, fromPath.reason());
       assertTrue(fromPath.getMessage().contains("maxDocumentBytes=1000"), fromPath.getMessage());
-      assertTrue(fromPath.getMessage().contains(big.length + " bytes"), "size read before content: " + fromPath.getMessage());
+      assertTrue(fromPath.getMessage().contains(big.length + " bytes"), "size checked first: " + fromPath.getMessage());
       assertEquals(Reason.TOO_LARGE, assertThrows(DocumentRejectedException.class,
           () -> limited.extract("big.txt", new ByteArrayInputStream(big))).reason());
       assertEquals(Reason.TOO_LARGE,
