@@ -85,6 +85,11 @@ public final class DocumentExtractor implements AutoCloseable {
     Objects.requireNonNull(documentId, "documentId");
     Objects.requireNonNull(file, "file");
     try (InputStream in = Files.newInputStream(file)) {
+      long size = Files.size(file);
+      if (size > settings.maxDocumentBytes()) {
+        throw new DocumentRejectedException(documentId, Reason.TOO_LARGE,
+            size + " bytes is larger than maxDocumentBytes=" + settings.maxDocumentBytes());
+      }
       return extract(documentId, in);
     } catch (NoSuchFileException e) {
       throw new InvalidInputException("document file not found: " + file, e);

@@ -63,6 +63,14 @@ class DocumentExtractorTest {
   }
 
   @Test
+  void attachmentsStayOutOfTheCanonicalText() {
+    byte[] pdf = TestDocuments.pdfWithAttachment("The report itself.", "Attached notes that are not the report.");
+    ExtractedDocument doc = extractor.extract("with-attachment.pdf", pdf);
+    assertTrue(doc.text().contains("The report itself."), doc.text());
+    assertFalse(doc.text().contains("Attached notes"), doc.text());
+  }
+
+  @Test
   void docxParagraphsBecomeText() {
     byte[] docx = TestDocuments.docx(List.of("Kestrel pipes are lazy by default.", "Ünïcödé stays: 水道 🚰"));
     ExtractedDocument doc = extractor.extract("lang/kestrel.docx", docx);
@@ -238,6 +246,7 @@ class DocumentExtractorTest {
           assertThrows(DocumentRejectedException.class, () -> limited.extract("big.txt", file));
       assertEquals(Reason.TOO_LARGE, fromPath.reason());
       assertTrue(fromPath.getMessage().contains("maxDocumentBytes=1000"), fromPath.getMessage());
+      assertTrue(fromPath.getMessage().contains(big.length + " bytes"), "size checked first: " + fromPath.getMessage());
       assertEquals(Reason.TOO_LARGE, assertThrows(DocumentRejectedException.class,
           () -> limited.extract("big.txt", new ByteArrayInputStream(big))).reason());
       assertEquals(Reason.TOO_LARGE,

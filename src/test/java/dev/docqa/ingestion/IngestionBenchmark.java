@@ -56,21 +56,28 @@ public final class IngestionBenchmark {
     long extractNanos = Long.MAX_VALUE;
     long splitNanos = Long.MAX_VALUE;
     long tokenizeNanos = 0;
+    long extractCpu = Long.MAX_VALUE;
+    long splitCpu = Long.MAX_VALUE;
     ExtractedDocument doc = null;
     List<Passage> passages = List.of();
     for (int round = 0; round < WARMUP_ROUNDS + MEASURED_ROUNDS; round++) {
+      long c0 = processCpuNanos();
       long t0 = System.nanoTime();
       doc = extractor.extract(name, bytes);
       long t1 = System.nanoTime();
+      long c1 = processCpuNanos();
       timed.nanos = 0;
       passages = splitter.split(name, doc);
       long t2 = System.nanoTime();
+      long c2 = processCpuNanos();
       if (round >= WARMUP_ROUNDS && t2 - t1 < splitNanos) {
         splitNanos = t2 - t1;
         tokenizeNanos = timed.nanos;
       }
       if (round >= WARMUP_ROUNDS) {
         extractNanos = Math.min(extractNanos, t1 - t0);
+        extractCpu = Math.min(extractCpu, c1 - c0);
+        splitCpu = Math.min(splitCpu, c2 - c1);
       }
     }
     double mb = bytes.length / 1e6;
@@ -87,7 +94,12 @@ public final class IngestionBenchmark {
         .put("splitTextMBps", round(textMb / (splitNanos / 1e9)))
         .put("splitPassagesPerS", Math.round(passages.size() / (splitNanos / 1e9)))
         .put("tokenizerShareOfSplit", round((double) tokenizeNanos / splitNanos))
-        .put("endToEndPassagesPerS", Math.round(passages.size() / ((extractNanos + splitNanos) / 1e9)));
+        .put("endToEndPassagesPerS", Math.round(passages.size() / ((extractNanos + splitNanos) / 1e9)))
+        // CPU time of the whole process (all threads, native ones included): less sensitive to other load.
+        .put("extractCpuMs", round(extractCpu / 1e6))
+        .put("splitCpuMs", round(splitCpu / 1e6))
+        .put("splitTextMBPerCpuS", round(textMb / (splitCpu / 1e9)))
+        .put("passagesPerCpuS", Math.round(passages.size() / ((extractCpu + splitCpu) / 1e9)));
     result.put("note", "best of " + MEASURED_ROUNDS + " after " + WARMUP_ROUNDS + " warm-up rounds");
     return result;
   }
@@ -124,6 +136,11 @@ public final class IngestionBenchmark {
       pages.add(page.toString());
     }
     return pages;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static double round(double value) {

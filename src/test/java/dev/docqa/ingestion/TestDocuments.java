@@ -1,5 +1,6 @@
 package dev.docqa.ingestion;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,9 +13,13 @@ import java.util.TimeZone;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentNameDictionary;
+import org.apache.pdfbox.pdmodel.PDEmbeddedFilesNameTreeNode;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.common.filespecification.PDComplexFileSpecification;
+import org.apache.pdfbox.pdmodel.common.filespecification.PDEmbeddedFile;
 import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
 import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
@@ -35,6 +40,15 @@ final class TestDocuments {
 
   /** As {@link #pdf(List)}, encrypted with AES-256 and the given user password when it is not null. */
   static byte[] pdf(List<String> pages, String userPassword) {
+    return pdf(pages, userPassword, null);
+  }
+
+  /** A one-page PDF that carries a text file attachment. */
+  static byte[] pdfWithAttachment(String pageText, String attachmentText) {
+    return pdf(List.of(pageText), null, attachmentText);
+  }
+
+  private static byte[] pdf(List<String> pages, String userPassword, String attachmentText) {
     try (PDDocument document = new PDDocument()) {
       document.getDocumentInformation().setCreationDate(FIXED_DATE);
       document.getDocumentInformation().setProducer("docqa tests");
@@ -56,6 +70,20 @@ final class TestDocuments {
           }
           content.endText();
         }
+      }
+      if (attachmentText != null) {
+        byte[] bytes = attachmentText.getBytes(StandardCharsets.UTF_8);
+        PDEmbeddedFile file = new PDEmbeddedFile(document, new ByteArrayInputStream(bytes));
+        file.setSubtype("text/plain");
+        file.setSize(bytes.length);
+        PDComplexFileSpecification spec = new PDComplexFileSpecification();
+        spec.setFile("attachment.txt");
+        spec.setEmbeddedFile(file);
+        PDEmbeddedFilesNameTreeNode tree = new PDEmbeddedFilesNameTreeNode();
+        tree.setNames(java.util.Map.of("attachment.txt", spec));
+        PDDocumentNameDictionary names = new PDDocumentNameDictionary(document.getDocumentCatalog());
+        names.setEmbeddedFiles(tree);
+        document.getDocumentCatalog().setNames(names);
       }
       if (userPassword != null) {
         StandardProtectionPolicy policy =
