@@ -1,6 +1,9 @@
 package dev.docqa.service;
 
+import dev.docqa.config.RetrieverMode;
+import dev.docqa.document.Passage;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * docqa as a library: documents in, answers out. Opened once per process (models, index and searcher load at open) and
@@ -19,6 +22,19 @@ public interface DocQa extends AutoCloseable {
 
   /** Retrieves passages for the question and reads them; see {@link AskRequest}. */
   AskResult ask(AskRequest request);
+
+  /**
+   * The passages {@link #ask} would read for the question, best first ({@code null}: configured top-k and mode).
+   *
+   * @throws dev.docqa.InvalidInputException for a blank question or a top-k out of range
+   */
+  List<Passage> retrieve(String question, Integer topK, RetrieverMode mode);
+
+  /**
+   * Reads the given passages without retrieval (a context given with the question, or gold paragraphs), any length:
+   * stride windows cover it all. Returns the best answer and up to {@code alternatives} more.
+   */
+  AskResult read(String question, List<Passage> passages, int alternatives);
 
   @Override
   void close();

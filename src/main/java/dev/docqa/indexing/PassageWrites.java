@@ -1,0 +1,96 @@
+package dev.docqa.indexing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+
+/**
+ * The passage schema's writes, on any {@link IndexWriter}: the index publisher's (one writer per publish attempt) and
+ * {@link PassageIndex}'s. Nothing here commits; the owner of the writer does.
+ */
+public final class PassageWrites {
+
+  private PassageWrites() {}
+
+  /** Writer configuration for passage indexes: the schema's analyzer and the vector format for new segments. */
+  public static IndexWriterConfig writerConfig(VectorFormat format) {
+    KnnVectorsFormat vectors = format.luceneFormat();
+    return new IndexWriterConfig(PassageSchema.newAnalyzer())
+        .setCommitOnClose(false)
+        .setCodec(new Lucene104Codec() {
+          @Override
+          public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+            return vectors;
+          }
+        });
+  }
+
+  /**
+   * Replaces all passages of the document with {@code document}'s, unless the index already holds the same content
+   * hash. A document with no passages ends up absent.
+   *
+   * @return whether anything was written
+   * @throws IllegalArgumentException when a vector has the wrong dimension or is not unit length (nothing is written)
+   */
+  public static boolean replace(IndexWriter writer, DocumentPassages document, int dimension) throws IOException {
+    String id = document.documentId();
+    requireTermLength(id);
+    List<Document> docs = PassageSchema.toLuceneDocuments(document, dimension);
+    Optional<IndexedDocument> indexed = indexedDocument(writer, id);
+    if (indexed.map(IndexedDocument::contentHash).filter(document.contentHash()::equals).isPresent()) {
+      return false;
+    }
+    Term term = new Term(PassageSchema.DOC_ID, id);
+    if (docs.isEmpty()) {
+      writer.deleteDocuments(term);
+      return indexed.isPresent();
+    }
+    writer.updateDocuments(term, docs);
+    return true;
+  }
+
+  /** Removes every passage of the document; {@code false} when it was not indexed. */
+  public static boolean delete(IndexWriter writer, String documentId) throws IOException {
+    if (indexedDocument(writer, documentId).isEmpty()) {
+      return false;
+    }
+    writer.deleteDocuments(new Term(PassageSchema.DOC_ID, documentId));
+    return true;
+  }
+
+  /** What the searcher's view holds about the document. */
+  public static Optional<IndexedDocument> indexedDocument(IndexSearcher searcher, String documentId)
+      throws IOException {
+    TopDocs hits = searcher.search(new TermQuery(new Term(PassageSchema.DOC_ID, documentId)), 1);
+    if (hits.scoreDocs.length == 0) {
+      return Optional.empty();
+    }
+    int passages = Math.toIntExact(hits.totalHits.value());
+    return Optional.of(PassageSchema.readIndexedDocument(searcher.storedFields(), hits.scoreDocs[0].doc, passages));
+  }
+
+  private static Optional<IndexedDocument> indexedDocument(IndexWriter writer, String documentId) throws IOException {
+    // A near-real-time reader sees this writer's uncommitted changes too.
+    try (DirectoryReader reader = DirectoryReader.open(writer)) {
+      return indexedDocument(new IndexSearcher(reader), documentId);
+    }
+  }
+
+  static void requireTermLength(String documentId) {
+    if (documentId.getBytes(StandardCharsets.UTF_8).length > IndexWriter.MAX_TERM_LENGTH) {
+      throw new IllegalArgumentException("documentId must be at most " + IndexWriter.MAX_TERM_LENGTH
+          + " UTF-8 bytes; documentId=" + documentId.substring(0, 100) + "...");
+    }
+  }
+}

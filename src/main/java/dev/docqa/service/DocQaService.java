@@ -1,0 +1,202 @@
+package dev.docqa.service;
+
+import dev.docqa.DocqaException;
+import dev.docqa.InvalidInputException;
+import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.RetrieverMode;
+import dev.docqa.config.StorageSettings;
+import dev.docqa.document.Passage;
+import dev.docqa.embedding.Embedder;
+import dev.docqa.embedding.Embedders;
+import dev.docqa.indexing.DocumentPassages;
+import dev.docqa.indexing.IndexedDocument;
+import dev.docqa.indexing.PassageWrites;
+import dev.docqa.indexing.VectorFormat;
+import dev.docqa.ingestion.DocumentExtractor;
+import dev.docqa.ingestion.DocumentRejectedException;
+import dev.docqa.ingestion.ExtractedDocument;
+import dev.docqa.ingestion.HuggingFaceSpanTokenizer;
+import dev.docqa.ingestion.PassageSplitter;
+import dev.docqa.models.ModelResolver;
+import dev.docqa.reading.Answer;
+import dev.docqa.reading.ReadOptions;
+import dev.docqa.reading.Reader;
+import dev.docqa.reading.ReaderResult;
+import dev.docqa.replication.IndexPublisher;
+import dev.docqa.replication.IndexReplica;
+import dev.docqa.replication.IndexSnapshot;
+import dev.docqa.retrieval.Retriever;
+import dev.docqa.retrieval.ScoredPassage;
+import dev.docqa.storage.ObjectStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * docqa's core: extraction, splitting and embedding on the way in; retrieval and reading on the way out; the index
+ * published to an {@link ObjectStore} (S3 or a local folder, same code path) in between.
+ *
+ * <p>{@link #open} loads the reader, the embedder and the tokenizer once. Thread-safe: asks run concurrently; ingests
+ * are serialised by the index publisher, and concurrent writers in other processes are reconciled through the store's
+ * compare-and-swap. Close once, after the last call.
+ */
+public final class DocQaService implements DocQa {
+
+  private final DocqaSettings settings;
+  private final Reader reader;
+  private final Embedder embedder;
+  private final HuggingFaceSpanTokenizer splitterTokenizer;
+  private final DocumentExtractor extractor;
+  private final PassageSplitter splitter;
+  private final IndexPublisher publisher;
+  private final IndexReplica replica;
+  private final Retriever retriever;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private DocQaService(DocqaSettings settings, Reader reader, Embedder embedder,
+      HuggingFaceSpanTokenizer splitterTokenizer, IndexPublisher publisher, IndexReplica replica) {
+    this.settings = settings;
+    this.reader = reader;
+    this.embedder = embedder;
+    this.splitterTokenizer = splitterTokenizer;
+    this.extractor = new DocumentExtractor(settings.ingest());
+    this.splitter = new PassageSplitter(splitterTokenizer, settings.ingest());
+    this.publisher = publisher;
+    this.replica = replica;
+    this.retriever = new Retriever(new SnapshotIndex(replica), embedder, settings.retrieval());
+  }
+
+  /**
+   * Loads the models and attaches to the index published in {@code store}.
+   *
+   * @param models resolves the reader and embedder locations ({@code s3://}, local, classpath, model zoo)
+   * @throws dev.docqa.ModelLoadException when a model cannot be found or loaded
+   */
+  public static DocQaService open(DocqaSettings settings, ObjectStore store, ModelResolver models) {
+    StorageSettings storage = settings.storage();
+    Path cache = storage.cacheDir();
+    Reader reader = null;
+    Embedder embedder = null;
+    HuggingFaceSpanTokenizer tokenizer = null;
+    IndexPublisher publisher = null;
+    IndexReplica replica = null;
+    boolean success = false;
+    try {
+      reader = Reader.open(settings.reader(), models);
+      embedder = Embedders.open(settings.embedder(), location -> models.resolve(location).dir());
+      // Passages are sized with the reader's own tokenizer, so question + passage fit its windows.
+      tokenizer = HuggingFaceSpanTokenizer.open(reader.model().tokenizerFile());
+      publisher = new IndexPublisher(store, storage.indexPrefix(), cache.resolve("writer"),
+          () -> PassageWrites.writerConfig(VectorFormat.FLOAT32), storage.gcGrace(), Clock.systemUTC());
+      replica = new IndexReplica(store, storage.indexPrefix(), cache.resolve("replica"), storage.maxStaleness(),
+          Clock.systemUTC());
+      DocQaService service = new DocQaService(settings, reader, embedder, tokenizer, publisher, replica);
+      success = true;
+      return service;
+    } finally {
+      if (!success) {
+        Closing.quietly(replica, publisher, tokenizer, embedder, reader);
+      }
+    }
+  }
+
+  @Override
+  public IngestOutcome ingest(String documentId, Path content, String sourceVersion) {
+    requireDocumentId(documentId);
+    ExtractedDocument document;
+    try {
+      document = extractor.extract(documentId, content);
+    } catch (DocumentRejectedException e) {
+      return new IngestOutcome(documentId, IngestOutcome.Status.FAILED, 0, e.getMessage());
+    }
+    // Cheap pre-check on the local replica; the authoritative same-hash check runs inside the index change.
+    if (indexedDocument(documentId).map(IndexedDocument::contentHash).filter(document.contentHash()::equals)
+        .isPresent()) {
+      return new IngestOutcome(documentId, IngestOutcome.Status.UNCHANGED, 0, null);
+    }
+    List<Passage> passages = splitter.split(documentId, document);
+    List<float[]> vectors = embedder.embedPassages(passages.stream().map(Passage::text).toList());
+    DocumentPassages indexed = new DocumentPassages(documentId, document.contentHash(),
+        sourceVersion == null ? "" : sourceVersion, passages, vectors);
+    IndexPublisher.Update<Boolean> update =
+        publisher.update(writer -> PassageWrites.replace(writer, indexed, embedder.dimension()));
+    replica.refresh();
+    return update.value()
+        ? new IngestOutcome(documentId, IngestOutcome.Status.INDEXED, passages.size(), null)
+        : new IngestOutcome(documentId, IngestOutcome.Status.UNCHANGED, 0, null);
+  }
+
+  @Override
+  public boolean delete(String documentId) {
+    requireDocumentId(documentId);
+    boolean deleted = publisher.update(writer -> PassageWrites.delete(writer, documentId)).value();
+    replica.refresh();
+    return deleted;
+  }
+
+  @Override
+  public AskResult ask(AskRequest request) {
+    long began = System.nanoTime();
+    List<ScoredPassage> hits =
+        retriever.retrieve(request.question(), request.retriever(), request.topK(), request.documentPrefix());
+    long retrieved = System.nanoTime();
+    List<Passage> passages = hits.stream().map(ScoredPassage::passage).toList();
+    AskResult result = read(request.question(), passages, request.alternatives());
+    Map<String, Double> timings = new LinkedHashMap<>();
+    timings.put("retrieve", millis(retrieved - began));
+    timings.putAll(result.timingsMs());
+    timings.put("total", millis(System.nanoTime() - began));
+    return new AskResult(result.answer(), result.alternatives(), timings);
+  }
+
+  @Override
+  public List<Passage> retrieve(String question, Integer topK, RetrieverMode mode) {
+    return retriever.retrieve(question, mode, topK, null).stream().map(ScoredPassage::passage).toList();
+  }
+
+  @Override
+  public AskResult read(String question, List<Passage> passages, int alternatives) {
+    if (alternatives < 0) {
+      throw new InvalidInputException("alternatives must be >= 0; alternatives=" + alternatives);
+    }
+    long began = System.nanoTime();
+    if (passages.isEmpty()) {
+      return new AskResult(null, List.of(), Map.of("read", 0.0));
+    }
+    ReadOptions options = reader.defaultOptions().withTopK(alternatives + 1);
+    ReaderResult result = reader.read(question, passages, options);
+    Optional<Answer> best = result.best();
+    List<Answer> others = best.isPresent() ? result.answers().subList(1, result.answers().size()) : result.answers();
+    return new AskResult(best.orElse(null), others, Map.of("read", millis(System.nanoTime() - began)));
+  }
+
+  private Optional<IndexedDocument> indexedDocument(String documentId) {
+    try (IndexSnapshot snapshot = replica.acquire()) {
+      return PassageWrites.indexedDocument(snapshot.searcher(), documentId);
+    } catch (IOException e) {
+      throw new DocqaException("cannot look up " + documentId + " in the index: " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireDocumentId(String documentId) {
+    if (documentId == null || documentId.isBlank()) {
+      throw new InvalidInputException("documentId must be non-blank; documentId=" + documentId);
+    }
+  }
+
+  private static double millis(long nanos) {
+    return nanos / 1e6;
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      Closing.all("docqa", replica, publisher, splitterTokenizer, embedder, reader, extractor);
+    }
+  }
+}

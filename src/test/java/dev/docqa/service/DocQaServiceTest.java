@@ -1,0 +1,157 @@
+package dev.docqa.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.docqa.InvalidInputException;
+import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.RetrieverMode;
+import dev.docqa.config.StorageSettings;
+import dev.docqa.document.Passage;
+import dev.docqa.models.ModelResolver;
+import dev.docqa.reading.Answer;
+import dev.docqa.replication.EmptyIndexException;
+import dev.docqa.storage.LocalObjectStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The library end to end on the real pieces: Tika extraction, tokenizer-sized passages, the MiniLM embedder, a Lucene
+ * index published to a local object store, hybrid retrieval and the TorchScript reader (the tiny random-weight model, so
+ * answers are checked for provenance and offsets, not for meaning).
+ */
+class DocQaServiceTest {
+
+  private static final Path SAMPLES = Path.of("samples/documents");
+
+  @TempDir static Path work;
+  private static LocalObjectStore store;
+  private static DocQaService docqa;
+
+  @BeforeAll
+  static void ingestSamples() throws IOException {
+    store = new LocalObjectStore(work.resolve("store"));
+    docqa = open("cache-a");
+    try (Stream<Path> files = Files.list(SAMPLES)) {
+      for (Path file : files.sorted().toList()) {
+        IngestOutcome outcome = docqa.ingest(file.getFileName().toString(), file, "v1");
+        assertEquals(IngestOutcome.Status.INDEXED, outcome.status(), outcome.toString());
+        assertTrue(outcome.passages() > 0, outcome.toString());
+      }
+    }
+  }
+
+  @AfterAll
+  static void close() {
+    docqa.close();
+    store.close();
+  }
+
+  private static DocQaService open(String cache) {
+    DocqaSettings defaults = DocqaSettings.defaults();
+    StorageSettings storage = defaults.storage();
+    DocqaSettings settings = defaults.withStorage(new StorageSettings(work.resolve("store").toString(),
+        work.resolve(cache), Duration.ZERO, storage.documentPrefix(), storage.indexPrefix(), storage.gcGrace(),
+        null, storage.s3Region(), false));
+    return DocQaService.open(settings, store, ModelResolver.withoutS3(work.resolve(cache).resolve("models")));
+  }
+
+  @Test
+  void answersWithProvenanceAndOffsetsIntoTheDocumentText() throws IOException {
+    AskResult result = docqa.ask(new AskRequest(
+        "Who was the longest-serving principal keeper of Varnholm Light?", 5, RetrieverMode.HYBRID, null, 3));
+
+    Answer answer = result.answer();
+    assertNotNull(answer, "the tiny reader always finds some span when no-answer is off");
+    String document = Files.readString(SAMPLES.resolve(answer.passage().documentId()), StandardCharsets.UTF_8);
+    if (answer.passage().documentId().endsWith(".txt")) {
+      // Plain text is kept exactly as decoded, so offsets index the file itself.
+      assertEquals(answer.text(), codePoints(document, answer.documentStart(), answer.documentEnd()));
+    }
+    assertEquals(answer.text(), codePoints(answer.passage().text(), answer.start(), answer.end()));
+    assertTrue(result.alternatives().size() <= 3);
+    assertTrue(result.timingsMs().containsKey("retrieve") && result.timingsMs().containsKey("read"));
+  }
+
+  @Test
+  void retrievalFindsTheRightDocumentAndPdfPagesSurvive() {
+    List<Passage> lighthouse = docqa.retrieve("Who tended the lamp from 1921 to 1958?", 3, RetrieverMode.BM25);
+    assertEquals("varnholm-lighthouse.txt", lighthouse.getFirst().documentId());
+
+    List<Passage> harbour = docqa.retrieve("harbour report", 20, RetrieverMode.BM25).stream()
+        .filter(p -> p.documentId().endsWith(".pdf")).toList();
+    assertFalse(harbour.isEmpty());
+    harbour.forEach(p -> assertNotNull(p.page(), "PDF passages know their page: " + p));
+  }
+
+  @Test
+  void reingestIsNoOpReplaceSwapsPassagesAndDeleteRemovesThem() throws IOException {
+    Path file = work.resolve("notes.txt");
+    Files.writeString(file, "The quartermaster of the Zephyr kept a green ledger of cargo.", StandardCharsets.UTF_8);
+    assertEquals(IngestOutcome.Status.INDEXED, docqa.ingest("notes.txt", file, "1").status());
+    assertEquals(IngestOutcome.Status.UNCHANGED, docqa.ingest("notes.txt", file, "2").status());
+
+    Files.writeString(file, "The purser of the Halcyon kept a crimson ledger of passengers.", StandardCharsets.UTF_8);
+    assertEquals(IngestOutcome.Status.INDEXED, docqa.ingest("notes.txt", file, "3").status());
+    List<Passage> hits = docqa.retrieve("ledger quartermaster purser", 50, RetrieverMode.BM25).stream()
+        .filter(p -> p.documentId().equals("notes.txt")).toList();
+    assertEquals(1, hits.size(), "a replaced document never leaves its old passages behind");
+    assertTrue(hits.getFirst().text().contains("Halcyon"));
+
+    assertTrue(docqa.delete("notes.txt"));
+    assertFalse(docqa.delete("notes.txt"));
+    assertTrue(docqa.retrieve("ledger quartermaster purser", 50, RetrieverMode.BM25).stream()
+        .noneMatch(p -> p.documentId().equals("notes.txt")));
+  }
+
+  @Test
+  void aBadFileFailsAloneAndLeavesTheIndexAsItWas() throws IOException {
+    Path junk = work.resolve("junk.pdf");
+    Files.write(junk, new byte[] {0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x00, (byte) 0xff, 0x13, 0x37});
+    int before = docqa.retrieve("Varnholm", 1000, RetrieverMode.BM25).size();
+    IngestOutcome outcome = docqa.ingest("junk.pdf", junk, "1");
+    assertEquals(IngestOutcome.Status.FAILED, outcome.status());
+    assertTrue(outcome.error().contains("junk.pdf"), outcome.error());
+    assertEquals(before, docqa.retrieve("Varnholm", 1000, RetrieverMode.BM25).size());
+  }
+
+  @Test
+  void anotherProcessSeesThePublishedIndex() {
+    try (DocQaService second = open("cache-b")) {
+      List<Passage> hits = second.retrieve("Kestrel language", 5, RetrieverMode.HYBRID);
+      assertFalse(hits.isEmpty());
+    }
+  }
+
+  @Test
+  void badQuestionsAreInvalidInputAndAnEmptyIndexSaysSo() {
+    assertThrows(InvalidInputException.class, () -> docqa.ask(AskRequest.of("   ")));
+    assertThrows(InvalidInputException.class,
+        () -> docqa.ask(new AskRequest("lighthouse", 0, null, null, 0)));
+    try (LocalObjectStore empty = new LocalObjectStore(work.resolve("empty-store"));
+        DocQaService none = DocQaService.open(DocqaSettings.defaults().withStorage(new StorageSettings(
+            work.resolve("empty-store").toString(), work.resolve("cache-empty"), Duration.ZERO,
+            StorageSettings.DEFAULT_DOCUMENT_PREFIX, StorageSettings.DEFAULT_INDEX_PREFIX,
+            StorageSettings.DEFAULT_GC_GRACE, null, StorageSettings.DEFAULT_S3_REGION, false)),
+            empty, ModelResolver.withoutS3(work.resolve("cache-empty")))) {
+      assertThrows(EmptyIndexException.class, () -> none.ask(AskRequest.of("Who designed Varnholm Light?")));
+    }
+  }
+
+  private static String codePoints(String text, int start, int end) {
+    int from = text.offsetByCodePoints(0, start);
+    return text.substring(from, text.offsetByCodePoints(from, end - start));
+  }
+}
