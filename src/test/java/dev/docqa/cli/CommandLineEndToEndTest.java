@@ -18,7 +18,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * The real command line over the real core on the checked-in samples: ingest, ask, eval, and every {@code
  * src/bin/docqa} command of the README (run in-process, against a temporary index).
  */
-@Disabled("MERGE: enable once CoreBackend is wired to the core (reader, index and service live on other branches)")
 class CommandLineEndToEndTest {
 
   private static final Pattern README_COMMAND = Pattern.compile("(?m)^src/bin/docqa (.+)$");
@@ -61,7 +59,7 @@ class CommandLineEndToEndTest {
         ingest.out());
 
     String question = Files.readAllLines(Path.of("samples/questions.txt")).stream()
-        .filter(line -> !line.isBlank() && !line.startsWith("#")).findFirst().orElseThrow();
+        .filter(line -> !line.isBlank() && !line.startsWith("#")).findFirst().orElseThrow().split("\t")[0];
     Run ask = docqaOnTempIndex("ask", question, "--json");
     assertEquals(Main.EXIT_OK, ask.exitCode(), ask.err());
     assertEquals(1, ask.out().lines().count());
@@ -69,17 +67,39 @@ class CommandLineEndToEndTest {
     assertEquals(List.of("answer", "score", "confidence", "document", "start", "end", "page", "passage",
         "alternatives", "timings_ms"), names(json.fieldNames()));
     assertTrue(ask.err().contains("warning: the reader is the built-in test model"), ask.err());
-    if (!json.get("answer").isNull()) {
-      JsonNode passage = json.get("passage");
-      String text = passage.get("text").asText();
-      int from = json.get("start").asInt() - passage.get("start").asInt();
-      int to = json.get("end").asInt() - passage.get("start").asInt();
-      assertEquals(json.get("answer").asText(), text.substring(text.offsetByCodePoints(0, from),
-          text.offsetByCodePoints(0, to)));
-    }
+    // The default reader never answers "no answer" (handleImpossibleAnswer is off), so a span comes back.
+    assertFalse(json.get("answer").isNull(), ask.out());
+    assertTrue(Files.isRegularFile(Path.of("samples/documents", json.get("document").asText())), ask.out());
+    // The passage is the document's text from passage.start to passage.end, so the answer's document offsets,
+    // shifted by passage.start, cut the answer out of it.
+    JsonNode passage = json.get("passage");
+    int passageStart = passage.get("start").asInt();
+    assertTrue(passageStart <= json.get("start").asInt() && json.get("end").asInt() <= passage.get("end").asInt(),
+        ask.out());
+    assertEquals(json.get("answer").asText(),
+        codePoints(passage.get("text").asText(), json.get("start").asInt() - passageStart,
+            json.get("end").asInt() - passageStart));
+    assertTrue(json.get("timings_ms").has("retrieve") && json.get("timings_ms").has("read"), ask.out());
 
     Run again = docqaOnTempIndex("ingest", "samples/documents");
-    assertTrue(again.out().contains(" 0 indexed, "), "unchanged documents are not re-indexed: " + again.out());
+    assertEquals(Main.EXIT_OK, again.exitCode(), again.err());
+    assertTrue(again.out().contains(" 0 indexed, ") && again.out().contains("; 0 passages "),
+        "unchanged documents are not re-indexed: " + again.out());
+  }
+
+  @Test
+  void askWithAContextFileAnswersWithItsCodePointSubstring() throws IOException {
+    // Astral characters before the answer make code-point and UTF-16 offsets differ.
+    Path context = Files.writeString(index.resolve("context.txt"),
+        "\uD83C\uDF0A\uD83D\uDEA2 Varnholm Light was designed by Agathe Lindqvist and first lit in 1887. ".repeat(60));
+    Run ask = docqa(List.of("ask", "Who designed Varnholm Light?", "--context", context.toString(), "--json"));
+    assertEquals(Main.EXIT_OK, ask.exitCode(), ask.err());
+    JsonNode json = new ObjectMapper().readTree(ask.out());
+    assertFalse(json.get("answer").isNull(), ask.out());
+    assertEquals(context.toString(), json.get("document").asText());
+    String text = Files.readString(context);
+    assertEquals(json.get("answer").asText(), codePoints(text, json.get("start").asInt(), json.get("end").asInt()));
+    assertEquals(AskQuestion.ALTERNATIVES, json.get("alternatives").size(), ask.out());
   }
 
   @Test
@@ -127,6 +147,11 @@ class CommandLineEndToEndTest {
       words.add(word.group(1) != null ? word.group(1) : word.group(2) != null ? word.group(2) : word.group(3));
     }
     return words;
+  }
+
+  /** {@code text}'s code points {@code [from, to)}. */
+  private static String codePoints(String text, int from, int to) {
+    return text.substring(text.offsetByCodePoints(0, from), text.offsetByCodePoints(0, to));
   }
 
   private static List<String> names(Iterator<String> names) {
