@@ -56,7 +56,6 @@ public final class AskHandler {
   public ApiGatewayResponse handleHttp(AskEvent event) {
     long started = System.nanoTime();
     String requestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
-    int status;
     ApiGatewayResponse response;
     try {
       AskRequest request = toRequest(queryOf(event));
@@ -71,8 +70,7 @@ public final class AskHandler {
       JsonLog.warn("ask.fault", e, "requestId", requestId);
       response = error(500, "internal error" + (requestId == null ? "" : "; request id " + requestId), Map.of());
     }
-    status = response.getStatusCode();
-    JsonLog.info("ask", "mode", "http", "status", status, "ms", (System.nanoTime() - started) / 1e6, "requestId", requestId);
+    JsonLog.info("ask", "mode", "http", "status", response.getStatusCode(), "ms", (System.nanoTime() - started) / 1e6, "requestId", requestId);
     return response;
   }
 

@@ -41,19 +41,28 @@ public class FunctionBeans {
     return new S3ObjectStore(s3.get(), location.bucket(), location.prefix(), false);
   }
 
+  /** The service, resolved lazily so this wiring builds before a {@link DocQa} producer exists. */
+  private static DocQa service(Instance<DocQa> docQa) {
+    if (docQa.isUnsatisfied()) {
+      throw new IllegalStateException("no dev.docqa.service.DocQa bean: add a CDI producer for the service");
+    }
+    return docQa.get();
+  }
+
   void closeObjectStore(@Disposes ObjectStore store) {
     store.close();
   }
 
   @Produces
   @Singleton
-  AskHandler askHandler(DocQa docQa) {
-    return new AskHandler(docQa);
+  AskHandler askHandler(Instance<DocQa> docQa) {
+    return new AskHandler(service(docQa));
   }
 
   @Produces
   @Singleton
-  IngestHandler ingestHandler(DocQa docQa, ObjectStore store, DocqaSettings settings, DocqaConfig config) {
+  IngestHandler ingestHandler(
+      Instance<DocQa> docQa, ObjectStore store, DocqaSettings settings, DocqaConfig config) {
     StorageSettings storage = settings.storage();
     String bucket;
     String storePrefix;
@@ -72,7 +81,7 @@ public class FunctionBeans {
       storePrefix = "";
     }
     return new IngestHandler(
-        docQa,
+        service(docQa),
         store,
         storage.documentPrefix(),
         new EventFilter(bucket, storePrefix + storage.documentPrefix()),

@@ -1,6 +1,7 @@
 package dev.docqa.replication;
 
 import dev.docqa.DocqaException;
+import dev.docqa.config.StorageSettings;
 import dev.docqa.storage.ObjectInfo;
 import dev.docqa.storage.ObjectStore;
 import java.io.IOException;
@@ -95,6 +96,21 @@ public final class IndexPublisher implements AutoCloseable {
     this.gcGrace = gcGrace;
     this.clock = clock;
     this.cache = new LocalFileCache(store, workDir.resolve("files"));
+  }
+
+  /**
+   * A publisher for the index that {@code settings} configure: {@code indexPrefix} in {@code store}, working files in
+   * {@code cacheDir/index-writer}, the configured GC grace period, the system clock.
+   */
+  public static IndexPublisher open(
+      ObjectStore store, StorageSettings settings, Supplier<IndexWriterConfig> writerConfig) {
+    return new IndexPublisher(
+        store,
+        settings.indexPrefix(),
+        settings.cacheDir().resolve("index-writer"),
+        writerConfig,
+        settings.gcGrace(),
+        Clock.systemUTC());
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.docqa.replication;
 
 import dev.docqa.DocqaException;
+import dev.docqa.config.StorageSettings;
 import dev.docqa.storage.ObjectStore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -69,6 +70,19 @@ public final class IndexReplica implements AutoCloseable {
     this.clock = clock;
     LocalFileCache.deleteRecursively(localDir.resolve("commits"));
     this.cache = new LocalFileCache(store, localDir.resolve("files"));
+  }
+
+  /**
+   * A replica of the index that {@code settings} configure: {@code indexPrefix} in {@code store}, local copy in
+   * {@code cacheDir/index-replica}, the configured staleness bound, the system clock.
+   */
+  public static IndexReplica open(ObjectStore store, StorageSettings settings) {
+    return new IndexReplica(
+        store,
+        settings.indexPrefix(),
+        settings.cacheDir().resolve("index-replica"),
+        settings.maxStaleness(),
+        Clock.systemUTC());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.docqa.storage;
 
+import dev.docqa.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -206,12 +207,12 @@ public final class LocalObjectStore implements ObjectStore {
   private Path resolve(String key) {
     ObjectKeys.check(key);
     if (key.startsWith(INTERNAL_PREFIX)) {
-      throw new dev.docqa.InvalidInputException(
+      throw new InvalidInputException(
           "object key must not start with " + INTERNAL_PREFIX + " (reserved); key=" + key);
     }
     Path file = root.resolve(key).normalize();
     if (!file.startsWith(root)) {
-      throw new dev.docqa.InvalidInputException("object key escapes the store root; key=" + key);
+      throw new InvalidInputException("object key escapes the store root; key=" + key);
     }
     return file;
   }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +26,30 @@ class LocalObjectStoreTest extends ObjectStoreContractTest {
       String etag = other.put("k", "two".getBytes(UTF_8), PutCondition.ifMatch(store.head("k").orElseThrow().etag()));
       assertEquals(etag, store.head("k").orElseThrow().etag());
     }
+  }
+
+  @Test
+  void putIfAbsentHasOneWinnerAcrossProcesses() throws Exception {
+    int keys = 200;
+    Path folder = tmp.resolve("store");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<Process> racers = new ArrayList<>();
+    for (int p = 0; p < 3; p++) {
+      racers.add(
+          new ProcessBuilder(
+                  java, "-Xmx64m", "-cp", System.getProperty("java.class.path"), LocalStoreRacer.class.getName(),
+                  folder.toString(), String.valueOf(keys), "process-" + p)
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start());
+    }
+    List<String> wins = new ArrayList<>();
+    for (Process racer : racers) {
+      wins.addAll(new String(racer.getInputStream().readAllBytes(), UTF_8).lines().toList());
+      assertEquals(0, racer.waitFor(), "racer exit code");
+    }
+    assertEquals(keys, wins.size(), "every key has exactly one winner");
+    assertEquals(keys, new HashSet<>(wins).size());
+    assertEquals(keys, store.list("race/").size());
   }
 
   @Test
