@@ -2,7 +2,10 @@ package dev.docqa.functions;
 
 import dev.docqa.config.DocqaSettings;
 import dev.docqa.config.StorageSettings;
+import dev.docqa.models.ModelResolver;
 import dev.docqa.service.DocQa;
+import dev.docqa.service.DocQaService;
+import io.quarkus.arc.DefaultBean;
 import dev.docqa.storage.LocalObjectStore;
 import dev.docqa.storage.ObjectStore;
 import dev.docqa.storage.ObjectStores;
@@ -18,7 +21,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * CDI wiring of the functions: settings from {@link DocqaConfig}, the object store (the Quarkus-configured
  * {@link S3Client} for {@code s3://} locations, else a local folder), and the handlers. The {@link DocQa} service bean
- * is produced elsewhere; the handlers only call its interface.
+ * (models, index replica) is produced here once per container; the handlers only call its interface.
  */
 @Singleton
 public class FunctionBeans {
@@ -41,12 +44,24 @@ public class FunctionBeans {
     return new S3ObjectStore(s3.get(), location.bucket(), location.prefix(), false);
   }
 
-  /** The service, resolved lazily so this wiring builds before a {@link DocQa} producer exists. */
-  private static DocQa service(Instance<DocQa> docQa) {
-    if (docQa.isUnsatisfied()) {
-      throw new IllegalStateException("no dev.docqa.service.DocQa bean: add a CDI producer for the service");
-    }
-    return docQa.get();
+  /**
+   * The real service: models load and the index syncs here, once per container. Models at {@code s3://} locations are
+   * fetched with the injected client.
+   */
+  @Produces
+  @Singleton
+  @DefaultBean
+  DocQa service(DocqaSettings settings, ObjectStore store, Instance<S3Client> s3) {
+    long started = System.nanoTime();
+    ModelResolver models = new ModelResolver(settings.storage().cacheDir().resolve("models"),
+        bucket -> new S3ObjectStore(s3.get(), bucket, "", false));
+    DocQaService service = DocQaService.open(settings, store, models);
+    JsonLog.info("init.service", "ms", (System.nanoTime() - started) / 1e6, "phases_ms", service.openTimingsMs());
+    return service;
+  }
+
+  void closeService(@Disposes DocQa service) {
+    service.close();
   }
 
   void closeObjectStore(@Disposes ObjectStore store) {
@@ -55,14 +70,14 @@ public class FunctionBeans {
 
   @Produces
   @Singleton
-  AskHandler askHandler(Instance<DocQa> docQa) {
-    return new AskHandler(service(docQa));
+  AskHandler askHandler(DocQa docQa) {
+    return new AskHandler(docQa);
   }
 
   @Produces
   @Singleton
   IngestHandler ingestHandler(
-      Instance<DocQa> docQa, ObjectStore store, DocqaSettings settings, DocqaConfig config) {
+      DocQa docQa, ObjectStore store, DocqaSettings settings, DocqaConfig config) {
     StorageSettings storage = settings.storage();
     String bucket;
     String storePrefix;
@@ -81,7 +96,7 @@ public class FunctionBeans {
       storePrefix = "";
     }
     return new IngestHandler(
-        service(docQa),
+        docQa,
         store,
         storage.documentPrefix(),
         new EventFilter(bucket, storePrefix + storage.documentPrefix()),

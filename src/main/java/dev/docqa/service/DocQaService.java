@@ -30,7 +30,6 @@ import dev.docqa.retrieval.ScoredPassage;
 import dev.docqa.storage.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,10 +55,13 @@ public final class DocQaService implements DocQa {
   private final IndexPublisher publisher;
   private final IndexReplica replica;
   private final Retriever retriever;
+  private final Map<String, Double> openTimingsMs;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private DocQaService(DocqaSettings settings, Reader reader, Embedder embedder,
-      HuggingFaceSpanTokenizer splitterTokenizer, IndexPublisher publisher, IndexReplica replica) {
+      HuggingFaceSpanTokenizer splitterTokenizer, IndexPublisher publisher, IndexReplica replica,
+      Map<String, Double> openTimingsMs) {
+    this.openTimingsMs = Map.copyOf(openTimingsMs);
     this.settings = settings;
     this.reader = reader;
     this.embedder = embedder;
@@ -79,23 +81,27 @@ public final class DocQaService implements DocQa {
    */
   public static DocQaService open(DocqaSettings settings, ObjectStore store, ModelResolver models) {
     StorageSettings storage = settings.storage();
-    Path cache = storage.cacheDir();
     Reader reader = null;
     Embedder embedder = null;
     HuggingFaceSpanTokenizer tokenizer = null;
     IndexPublisher publisher = null;
     IndexReplica replica = null;
     boolean success = false;
+    Map<String, Double> timings = new LinkedHashMap<>();
+    long phase = System.nanoTime();
     try {
       reader = Reader.open(settings.reader(), models);
+      phase = lap(timings, "reader", phase);
       embedder = Embedders.open(settings.embedder(), location -> models.resolve(location).dir());
       // Passages are sized with the reader's own tokenizer, so question + passage fit its windows.
       tokenizer = HuggingFaceSpanTokenizer.open(reader.model().tokenizerFile());
-      publisher = new IndexPublisher(store, storage.indexPrefix(), cache.resolve("writer"),
-          () -> PassageWrites.writerConfig(VectorFormat.FLOAT32), storage.gcGrace(), Clock.systemUTC());
-      replica = new IndexReplica(store, storage.indexPrefix(), cache.resolve("replica"), storage.maxStaleness(),
-          Clock.systemUTC());
-      DocQaService service = new DocQaService(settings, reader, embedder, tokenizer, publisher, replica);
+      phase = lap(timings, "embedder", phase);
+      publisher = IndexPublisher.open(store, storage, () -> PassageWrites.writerConfig(VectorFormat.FLOAT32));
+      replica = IndexReplica.open(store, storage);
+      replica.acquire().close(); // sync the newest published index now, not on the first question
+      lap(timings, "index_sync", phase);
+      DocQaService service =
+          new DocQaService(settings, reader, embedder, tokenizer, publisher, replica, timings);
       success = true;
       return service;
     } finally {
@@ -173,6 +179,17 @@ public final class DocQaService implements DocQa {
     Optional<Answer> best = result.best();
     List<Answer> others = best.isPresent() ? result.answers().subList(1, result.answers().size()) : result.answers();
     return new AskResult(best.orElse(null), others, Map.of("read", millis(System.nanoTime() - began)));
+  }
+
+  /** Wall time of each phase of {@link #open}: {@code reader}, {@code embedder}, {@code index_sync}. */
+  public Map<String, Double> openTimingsMs() {
+    return openTimingsMs;
+  }
+
+  private static long lap(Map<String, Double> timings, String phase, long since) {
+    long now = System.nanoTime();
+    timings.put(phase, millis(now - since));
+    return now;
   }
 
   private Optional<IndexedDocument> indexedDocument(String documentId) {
