@@ -10,7 +10,7 @@ final class RandomTexts {
     "the", "river", "flows", "north", "Zürich", "café", "naïve", "façade", "Ångström", "résumé", "İstanbul", "straße",
     "emoji😀", "👍🏽", "🇫🇷", "🙂🙂", "中文", "日本語", "x²", "CO₂", "—", "...", "(note)", "don't", "e-mail", "1,234.56",
     "https://example.org/a?b=c", "#tag", "Ω", "e\u0301", "zero\u200Bwidth", "tokenization", "unbelievably",
-    "Mississippi", "pneumonoultramicroscopic", "2026-11-22", "$40", "über", "niño", "ﬁne", "Ⅻ", "ǅ", "a", "I", "of"
+    "Mississippi", "The", "RIVER", "pneumonoultramicroscopic", "2026-11-22", "$40", "über", "niño", "ﬁne", "Ⅻ", "ǅ", "a", "I", "of"
   };
   private static final String[] QUESTION_WORDS = {
     "what", "where", "does", "the", "river", "café", "Zürich", "😀", "flow", "İstanbul", "中", "naïve", "of"
