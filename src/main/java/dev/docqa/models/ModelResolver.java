@@ -177,6 +177,9 @@ public final class ModelResolver {
     }
     String version = HexFormat.of().formatHex(digest.digest(), 0, 8);
     Path target = cacheDir.resolve("s3").resolve(bucket).resolve(prefix.isEmpty() ? "_root" : prefix);
+    if (Files.isDirectory(target.resolve(version))) {
+      return ModelDirectory.read(target.resolve(version)); // fetched before: same keys, same ETags
+    }
     return publish(
         target,
         temp -> {

@@ -70,6 +70,9 @@ final class DjlQaModel implements QaModel {
     int batch = inputIds.length;
     int length = inputIds[0].length;
     Shape shape = new Shape(batch, length);
+    // TorchScript's profiling executor re-optimizes for every new input shape, and windows come in many lengths:
+    // without this, each new batch shape costs a recompilation. The setting is per thread in libtorch.
+    JniUtils.setGraphExecutorOptimize(false);
     Predictor<NDList, NDList> predictor = borrow();
     try (NDManager manager = model.getNDManager().newSubManager()) {
       NDList inputs = new NDList(manager.create(flatten(inputIds), shape), manager.create(flatten(attentionMask), shape));
