@@ -34,7 +34,8 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * Resolves a model location to a checked local {@link ModelDirectory}. Locations:
+ * Resolves a model location to a local directory ({@link #fetch}), or to a checked reader {@link ModelDirectory}
+ * ({@link #resolve}). Locations:
  *
  * <ul>
  *   <li>a local directory path;
@@ -46,7 +47,7 @@ import java.util.stream.Stream;
  *   <li>{@code djl://...}: a DJL model-zoo URL, fetched through DJL's own cache (connected deployments only).
  * </ul>
  *
- * <p>Cache entries appear atomically: files are written to a temporary sibling directory, checked, then renamed into
+ * <p>Cache entries appear atomically: files are written to a temporary sibling directory, then renamed into
  * place, so concurrent processes sharing the cache never see a half-written model. Thread-safe. The object stores
  * returned by the {@code s3Stores} function belong to the caller; the resolver never closes them.
  */
@@ -85,11 +86,21 @@ public final class ModelResolver {
   }
 
   /**
-   * The checked local directory for {@code location}.
+   * The checked local reader-model directory for {@code location}.
    *
    * @throws ModelLoadException when the model cannot be found, fetched, or is incomplete or malformed
    */
   public ModelDirectory resolve(String location) {
+    return ModelDirectory.read(fetch(location));
+  }
+
+  /**
+   * The local directory holding the files at {@code location}, fetched into the cache when remote; its layout is for
+   * the caller to check (a reader and an embedder need different files).
+   *
+   * @throws ModelLoadException when the location cannot be found or fetched
+   */
+  public Path fetch(String location) {
     Objects.requireNonNull(location, "location");
     String trimmed = location.trim();
     if (trimmed.startsWith(CLASSPATH)) {
@@ -106,13 +117,17 @@ public final class ModelResolver {
           "unsupported model location " + location + ": use a directory, classpath:, s3:// or djl://");
     }
     try {
-      return ModelDirectory.read(Path.of(trimmed));
+      Path dir = Path.of(trimmed);
+      if (!Files.isDirectory(dir)) {
+        throw new ModelLoadException("model directory " + dir + " does not exist or is not a directory");
+      }
+      return dir;
     } catch (InvalidPathException e) {
       throw new ModelLoadException("model location " + location + " is not a valid path: " + e.getMessage(), e);
     }
   }
 
-  private ModelDirectory fromClasspath(String resource) {
+  private Path fromClasspath(String resource) {
     String base = stripSlashes(resource);
     if (base.isEmpty()) {
       throw new ModelLoadException("classpath model location needs a resource folder, e.g. classpath:models/tiny-qa");
@@ -152,7 +167,7 @@ public final class ModelResolver {
         });
   }
 
-  private ModelDirectory fromS3(String location) {
+  private Path fromS3(String location) {
     String rest = location.substring(S3.length());
     int slash = rest.indexOf('/');
     String bucket = slash < 0 ? rest : rest.substring(0, slash);
@@ -178,7 +193,7 @@ public final class ModelResolver {
     String version = HexFormat.of().formatHex(digest.digest(), 0, 8);
     Path target = cacheDir.resolve("s3").resolve(bucket).resolve(prefix.isEmpty() ? "_root" : prefix);
     if (Files.isDirectory(target.resolve(version))) {
-      return ModelDirectory.read(target.resolve(version)); // fetched before: same keys, same ETags
+      return target.resolve(version); // fetched before: same keys, same ETags
     }
     return publish(
         target,
@@ -200,7 +215,7 @@ public final class ModelResolver {
         });
   }
 
-  private static ModelDirectory fromModelZoo(String url) {
+  private static Path fromModelZoo(String url) {
     Criteria<NDList, NDList> criteria =
         Criteria.builder()
             .setTypes(NDList.class, NDList.class)
@@ -210,14 +225,14 @@ public final class ModelResolver {
             .build();
     // DJL fetches zoo models only while loading; the directory stays in its cache and is read from there.
     try (ZooModel<NDList, NDList> model = criteria.loadModel()) {
-      return ModelDirectory.read(model.getModelPath());
+      return model.getModelPath();
     } catch (IOException | ModelNotFoundException | MalformedModelException e) {
       throw new ModelLoadException("cannot fetch model " + url + " from the DJL model zoo: " + e.getMessage(), e);
     }
   }
 
-  /** Fills a temporary directory, checks it, and renames it to {@code target/<version>} unless that exists. */
-  private ModelDirectory publish(Path target, Filler filler) {
+  /** Fills a temporary directory and renames it to {@code target/<version>} unless that exists. */
+  private Path publish(Path target, Filler filler) {
     Path temp = null;
     try {
       Files.createDirectories(target);
@@ -225,9 +240,8 @@ public final class ModelResolver {
       String version = filler.fill(temp);
       Path published = target.resolve(version);
       if (Files.isDirectory(published)) {
-        return ModelDirectory.read(published);
+        return published;
       }
-      ModelDirectory.read(temp); // never publish an incomplete model
       try {
         Files.move(temp, published, StandardCopyOption.ATOMIC_MOVE);
         temp = null;
@@ -236,7 +250,7 @@ public final class ModelResolver {
       } catch (AtomicMoveNotSupportedException e) {
         throw new ModelLoadException("model cache " + cacheDir + " does not support atomic renames", e);
       }
-      return ModelDirectory.read(published);
+      return published;
     } catch (IOException e) {
       throw new ModelLoadException("cannot write model cache under " + target + ": " + e.getMessage(), e);
     } finally {

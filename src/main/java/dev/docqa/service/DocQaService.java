@@ -92,7 +92,7 @@ public final class DocQaService implements DocQa {
     try {
       reader = Reader.open(settings.reader(), models);
       phase = lap(timings, "reader", phase);
-      embedder = Embedders.open(settings.embedder(), location -> models.resolve(location).dir());
+      embedder = Embedders.open(settings.embedder(), location -> models.fetch(location));
       // Passages are sized with the reader's own tokenizer, so question + passage fit its windows.
       tokenizer = HuggingFaceSpanTokenizer.open(reader.model().tokenizerFile());
       phase = lap(timings, "embedder", phase);
