@@ -58,6 +58,7 @@ final class IngestDocuments {
     long started = System.nanoTime();
     if (!sources.isEmpty()) {
       try (DocQa docqa = backend.open(arguments.settings())) {
+        started = System.nanoTime(); // the rate of indexing, not of loading models
         int done = 0;
         for (Source source : sources) {
           IngestOutcome outcome = ingest(docqa, source);
