@@ -134,7 +134,7 @@ public final class IngestHandler {
       action = docQa.delete(documentId) ? "deleted" : "absent";
     }
     ledger.record(documentId, newest.sequencer());
-    JsonLog.info("ingest.applied", "documentId", documentId, "event", newest.kind().name(), "action", action,
+    JsonLog.info("ingest.applied", "documentId", documentId, "kind", newest.kind().name(), "action", action,
         "sequencer", newest.sequencer(), "ms", (System.nanoTime() - started) / 1e6);
   }
 
