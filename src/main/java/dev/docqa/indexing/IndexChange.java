@@ -11,10 +11,6 @@ public record IndexChange(String documentId, Status status, int passages) {
     /** The document's passages were replaced (or added) in a commit. */
     INDEXED,
     /** The stored content hash was the same: nothing was written. */
-    UNCHANGED,
-    /** All of the document's passages were removed. */
-    DELETED,
-    /** Deletion was asked for a document that is not in the index. */
-    ABSENT
+    UNCHANGED
   }
 }

@@ -60,7 +60,7 @@ class PassageIndexTest {
     long generation = generation();
 
     IndexChange same = index.replace(doc("a.txt", "h1", "one", "two", "three"));
-    assertEquals(IndexChange.Status.UNCHANGED, same.status());
+    assertEquals(new IndexChange("a.txt", IndexChange.Status.UNCHANGED, 3), same);
     assertEquals(generation, generation(), "no commit for unchanged content");
 
     assertEquals(IndexChange.Status.INDEXED, index.replace(doc("a.txt", "h2", "uno", "omega")).status());
@@ -118,6 +118,19 @@ class PassageIndexTest {
     Passage read = index.search(s -> PassageSchema.readPassage(s.storedFields(),
         s.search(new TermQuery(new Term(PassageSchema.DOC_ID, p.documentId())), 1).scoreDocs[0].doc));
     assertEquals(p, read);
+  }
+
+  @Test
+  void compactLeavesOneSegmentWithTheSamePassages() {
+    for (int d = 0; d < 5; d++) {
+      index.replace(doc("doc" + d, "h", "alpha " + d, "beta " + d));
+    }
+    index.delete("doc0");
+    assertTrue(index.search(s -> s.getIndexReader().leaves().size()) > 1);
+    index.compact();
+    assertEquals(1, (int) index.search(s -> s.getIndexReader().leaves().size()));
+    assertEquals(8, index.passageCount());
+    assertEquals(0, hits("0"));
   }
 
   @Test
