@@ -45,7 +45,7 @@ public final class IngestHandler {
   /**
    * @param docQa the service
    * @param store the document store (the same bucket and prefix the notifications come from)
-   * @param documentPrefix where documents live in {@code store}, e.g. {@code docs/}
+   * @param documentPrefix where documents live in {@code store}, e.g. {@code documents/}
    * @param filter which notifications concern this deployment
    * @param ledger the per-document sequencers already applied
    * @param tmpDir where documents are downloaded for ingestion
