@@ -218,11 +218,20 @@ public final class RetrievalBenchmark {
       Set<Integer> exact = new HashSet<>(Arrays.stream(order)
           .sorted(Comparator.comparingDouble(i -> -scores[i])).limit(K).toList());
       int settingsCandidates = RetrievalSettings.defaults().candidates();
-      ScoreDoc[] hits = index.search(s -> s.search(
-          new KnnFloatVectorQuery(PassageSchema.VECTOR, query, settingsCandidates), K).scoreDocs);
-      // Lucene doc ids follow insertion order here: one bulk load, no deletes.
-      for (ScoreDoc hit : hits) {
-        if (exact.contains(hit.doc)) {
+      // Merges reorder Lucene doc ids: map hits back to passages through their stored provenance.
+      List<Integer> hits = index.search(s -> {
+        List<Integer> positions = new ArrayList<>();
+        for (ScoreDoc hit : s.search(new KnnFloatVectorQuery(PassageSchema.VECTOR, query, settingsCandidates), K)
+            .scoreDocs) {
+          Passage p = PassageSchema.readPassage(s.storedFields(), hit.doc);
+          String id = p.documentId();
+          int doc = Integer.parseInt(id.substring(id.lastIndexOf('/') + 1, id.length() - ".txt".length()));
+          positions.add(doc * PASSAGES_PER_DOC + p.ordinal());
+        }
+        return positions;
+      });
+      for (int hit : hits) {
+        if (exact.contains(hit)) {
           found++;
         }
       }
