@@ -5,7 +5,7 @@ package dev.docqa.indexing;
  *
  * @param passages passages of the document in the index after the write
  */
-public record IndexChange(String documentId, Status status, int passages) {
+public record DocumentChange(String documentId, Status status, int passages) {
 
   public enum Status {
     /** The document's passages were replaced (or added) in a commit. */
