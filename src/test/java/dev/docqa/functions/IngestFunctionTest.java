@@ -23,6 +23,7 @@ import dev.docqa.replication.IndexSnapshot;
 import dev.docqa.service.AnswerView;
 import dev.docqa.service.DocQa;
 import dev.docqa.service.DocQaService;
+import dev.docqa.storage.FaultyObjectStore;
 import dev.docqa.storage.ObjectStore;
 import dev.docqa.storage.PutCondition;
 import dev.docqa.storage.S3ObjectStore;
@@ -64,7 +65,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class IngestFunctionTest {
 
   private static DocQaService otherService;
-  private static InterceptingObjectStore otherStore;
+  private static FaultyObjectStore otherStore;
 
   @Inject DocQa docQa;
   @Inject AskHandler ask;
@@ -85,7 +86,7 @@ class IngestFunctionTest {
     StorageSettings storage = settings.storage();
     if (otherService == null) {
       Path cache = storage.cacheDir().resolveSibling("other-" + UUID.randomUUID());
-      otherStore = new InterceptingObjectStore(
+      otherStore = new FaultyObjectStore(
           new S3ObjectStore(s3, S3ProxyResource.BUCKET, S3ProxyResource.STORE_PREFIX, false));
       otherService = DocQaService.open(
           settings.withStorage(new StorageSettings(storage.location(), cache, storage.maxStaleness(),
@@ -257,7 +258,8 @@ class IngestFunctionTest {
     }
     long before = published(List.of()).generation();
 
-    otherStore.onceBeforeWriting(settings.storage().indexPrefix() + "manifests/",
+    String manifests = settings.storage().indexPrefix() + "manifests/";
+    otherStore.onceBeforePutting(key -> key.startsWith(manifests),
         () -> assertEquals(List.of(), post(s3Event(created(ids.get(0), "01")))));
     assertEquals(List.of(), handleIn(other, s3Event(created(ids.get(1), "01"))));
     assertEquals(new Published(before + 2, Map.of(ids.get(0), true, ids.get(1), true)),
@@ -316,7 +318,8 @@ class IngestFunctionTest {
     long generation = published(List.of()).generation();
     int files = store.list(settings.storage().indexPrefix() + "files/").size();
 
-    otherStore.crashBeforeWriting(settings.storage().indexPrefix() + "manifests/");
+    String manifests = settings.storage().indexPrefix() + "manifests/";
+    otherStore.failPutsOf(key -> key.startsWith(manifests));
     String notification = s3Event(created(doomed, "01"));
     IngestEvent sqs = JSON.readValue(sqsEvent(Map.of("m-doomed", notification)), IngestEvent.class);
     assertEquals(List.of("m-doomed"),
@@ -331,7 +334,7 @@ class IngestFunctionTest {
     assertEquals(1, passagesOf(kept, "signal station Hallow Ness").size(), "this container reads the old index");
     assertEquals(List.of(), passagesOf(doomed, "signal station Hallow Ness"));
 
-    otherStore.crashBeforeWriting(null);
+    otherStore.heal();
     assertEquals(List.of(), post(sqsEvent(Map.of("m-doomed", notification))), "the redelivery completes");
     assertEquals(new Published(generation + 1, Map.of(kept, true, doomed, true)), published(List.of(kept, doomed)));
   }

@@ -1,12 +1,10 @@
-package dev.docqa.functions;
+package dev.docqa.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.document.Passage;
 import dev.docqa.reading.Answer;
-import dev.docqa.service.AnswerView;
-import dev.docqa.service.AskResult;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * The {@code ask} function's answer JSON ({@link AnswerView} through a plain Jackson mapper, as the handler and Funqy
  * write it) is the CLI's {@code ask --json} line: same fixtures and expected lines as {@code cli.JsonOutputTest}.
  */
-class AnswerJsonTest {
+class AnswerViewTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
