@@ -40,7 +40,8 @@ public final class PassageWrites {
    * hash. A document with no passages ends up absent.
    *
    * @return whether anything was written
-   * @throws IllegalArgumentException when a vector has the wrong dimension or is not unit length (nothing is written)
+   * @throws IllegalArgumentException when a vector has the wrong dimension or is not unit length, or the document id
+   *     is too long for a Lucene term (nothing is written)
    */
   public static boolean replace(IndexWriter writer, DocumentPassages document, int dimension) throws IOException {
     List<Document> docs = PassageSchema.toLuceneDocuments(document, dimension);
