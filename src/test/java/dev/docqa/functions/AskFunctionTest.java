@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.docqa.config.StorageSettings;
 import dev.docqa.storage.ObjectStore;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -60,7 +61,7 @@ class AskFunctionTest {
     }
     List<String> records = new ArrayList<>();
     for (String id : DOCUMENTS) {
-      store.upload(SAMPLES.resolve(id), "docs/" + id);
+      store.upload(SAMPLES.resolve(id), StorageSettings.DEFAULT_DOCUMENT_PREFIX + id);
       records.add(created(id, "01"));
     }
     SqsBatchResponse response =

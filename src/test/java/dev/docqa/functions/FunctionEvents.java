@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.docqa.config.StorageSettings;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -26,7 +27,7 @@ final class FunctionEvents {
 
   /** The key of a document in an S3 notification: under the store's prefix, URL-encoded with {@code +} for spaces. */
   static String eventKey(String documentId) {
-    return S3ProxyResource.STORE_PREFIX + "docs/" + Arrays.stream(documentId.split("/", -1))
+    return S3ProxyResource.STORE_PREFIX + StorageSettings.DEFAULT_DOCUMENT_PREFIX + Arrays.stream(documentId.split("/", -1))
         .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8)).collect(Collectors.joining("/"));
   }
 

@@ -100,7 +100,7 @@ class IngestFunctionTest {
   }
 
   private void upload(String documentId, String text) {
-    store.put("docs/" + documentId, text.getBytes(StandardCharsets.UTF_8), PutCondition.NONE);
+    store.put(StorageSettings.DEFAULT_DOCUMENT_PREFIX + documentId, text.getBytes(StandardCharsets.UTF_8), PutCondition.NONE);
   }
 
   /** Posts an event to the exported {@code ingest} function; returns the SQS messages it asks to retry. */
@@ -192,7 +192,7 @@ class IngestFunctionTest {
     assertEquals(List.of(), post(s3Event(created(id, "0A"))));
     assertEquals(1, passagesOf(id, "tide table high water").size());
 
-    store.delete("docs/" + id);
+    store.delete(StorageSettings.DEFAULT_DOCUMENT_PREFIX + id);
     assertEquals(List.of(), post(s3Event(removed(id, "0B"))));
     assertEquals(List.of(), passagesOf(id, "tide table high water"));
   }
@@ -210,7 +210,7 @@ class IngestFunctionTest {
     assertEquals(List.of(), post(s3Event(created(id, "0010"))));
     assertEquals(1, passagesOf(id, words).size());
 
-    store.delete("docs/" + id);
+    store.delete(StorageSettings.DEFAULT_DOCUMENT_PREFIX + id);
     assertEquals(List.of(), post(s3Event(created(id, "0010"))));
     assertEquals(1, passagesOf(id, words).size(), "the duplicate was dropped, not reconciled");
 
