@@ -40,7 +40,7 @@ public final class S3Events {
           "SQS message " + record.getMessageId() + " does not hold an S3 event notification: " + e.getOriginalMessage(),
           e);
     }
-    if (!notification.hasRecords() && !"s3:TestEvent".equals(notification.getEvent())) {
+    if (notification == null || (!notification.hasRecords() && !"s3:TestEvent".equals(notification.getEvent()))) {
       // An SNS envelope, an EventBridge event, ...: dropping it silently would lose the change it stands for.
       throw new InvalidInputException("SQS message " + record.getMessageId()
           + " holds JSON that is neither an S3 event notification (Records) nor an s3:TestEvent");

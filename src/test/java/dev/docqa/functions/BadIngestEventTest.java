@@ -76,6 +76,7 @@ class BadIngestEventTest {
         argumentSet("SQS body is an SNS envelope", snsEnvelope),
         argumentSet("SQS body is an EventBridge event", eventBridge),
         argumentSet("SQS body is a JSON array", "[1,2,3]"),
+        argumentSet("SQS body is JSON null", "null"),
         argumentSet("SQS body is missing", (Object) null),
         argumentSet("SQS body has Records null", "{\"Records\":null}"),
         argumentSet("S3 record without eventName", noEventName),
