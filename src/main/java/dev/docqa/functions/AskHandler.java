@@ -1,8 +1,18 @@
 package dev.docqa.functions;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.docqa.InvalidInputException;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.replication.EmptyIndexException;
@@ -10,16 +20,29 @@ import dev.docqa.service.AnswerView;
 import dev.docqa.service.AskRequest;
 import dev.docqa.service.DocQa;
 import dev.docqa.storage.ObjectKeys;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * The {@code ask} function without Quarkus: validates a question (direct JSON or API Gateway v2 event), asks
  * {@link DocQa}, and shapes the answer. For API Gateway every outcome is an HTTP response: 400 with a message for a bad
- * request, 404 when the index is empty, 405 for other methods than GET and POST, 500 (with the request id, never a
- * stack trace) for faults. Direct invocations get the answer JSON, or the exception.
+ * request, 404 when the index is empty, 405 for other methods than GET and POST, 415 for a POST body that is not
+ * declared JSON, 500 (with the request id, never a stack trace) for faults. Direct invocations get the answer JSON, or
+ * the exception.
+ *
+ * <p>A POST body is parsed strictly: unknown or duplicate fields, trailing content, values of the wrong JSON type
+ * ({@code "top_k": "5"}, {@code "top_k": 2.5}, {@code "question": 42}) and invalid UTF-8 are 400s, since a public API
+ * that guesses hides the caller's mistake (a misspelt {@code topk} would silently read the default). Direct
+ * invocations share their event bean with API Gateway's, whose many fields must be ignored, so they are lenient about
+ * unknown fields.
  *
  * <p>Thread-safe when {@link DocQa} is.
  */
@@ -31,6 +54,17 @@ public final class AskHandler {
   static final int DEFAULT_ALTERNATIVES = 3;
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectReader STRICT_BODY = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .withCoercionConfig(LogicalType.Textual, text -> text
+          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+      .build()
+      .readerFor(AskQuery.class);
   private static final Map<String, String> JSON_HEADERS = Map.of("Content-Type", "application/json");
 
   private final DocQa docQa;
@@ -64,6 +98,8 @@ public final class AskHandler {
       response = new ApiGatewayResponse(200, JSON_HEADERS, JSON.writeValueAsString(AnswerView.of(docQa.ask(request))));
     } catch (MethodNotAllowed e) {
       response = error(405, e.getMessage(), Map.of("Allow", "GET, POST"));
+    } catch (UnsupportedMediaType e) {
+      response = error(415, e.getMessage(), Map.of("Accept", "application/json"));
     } catch (InvalidInputException e) {
       response = error(400, e.getMessage(), Map.of());
     } catch (EmptyIndexException e) {
@@ -85,6 +121,10 @@ public final class AskHandler {
     if (question.length() > MAX_QUESTION_CHARS) {
       throw new InvalidInputException(
           "question must have at most " + MAX_QUESTION_CHARS + " characters; length=" + question.length());
+    }
+    checkCharacters(question);
+    if (question.codePoints().noneMatch(Character::isLetterOrDigit)) {
+      throw new InvalidInputException("question must contain a letter or digit; question=" + question.strip());
     }
     Integer topK = query.getTopK();
     if (topK != null && (topK < 1 || topK > MAX_TOP_K)) {
@@ -125,20 +165,89 @@ public final class AskHandler {
         if (body == null || body.isBlank()) {
           throw new InvalidInputException("POST body must be a JSON object with a question; body is empty");
         }
+        checkJsonContentType(event.getHeaders());
         if (event.isBase64Encoded()) {
-          try {
-            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
-          } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("body is marked base64 but is not valid base64", e);
-          }
+          body = decodeBase64Utf8(body);
         }
+        AskQuery query;
         try {
-          return JSON.readValue(body, AskQuery.class);
+          query = STRICT_BODY.readValue(body);
+        } catch (UnrecognizedPropertyException e) {
+          throw new InvalidInputException("unknown field \"" + e.getPropertyName() + "\"; known fields are "
+              + e.getKnownPropertyIds(), e);
+        } catch (MismatchedInputException e) {
+          // Jackson's own message names our classes; say which field has the wrong JSON type instead.
+          String field = e.getPath().stream().map(JsonMappingException.Reference::getFieldName)
+              .filter(Objects::nonNull).collect(Collectors.joining("."));
+          throw new InvalidInputException(field.isEmpty()
+              ? "body must be one JSON object with a question"
+              : "field \"" + field + "\" must be " + (e.getTargetType() == String.class ? "a string" : "an integer"), e);
         } catch (JsonProcessingException e) {
           throw new InvalidInputException("body must be a JSON object with a question: " + e.getOriginalMessage(), e);
         }
+        if (query == null) {
+          throw new InvalidInputException("body must be a JSON object with a question; body=null");
+        }
+        return query;
       }
       default -> throw new MethodNotAllowed("method " + method + " is not allowed; use GET or POST");
+    }
+  }
+
+  /**
+   * Rejects what no question holds and what breaks the tokenizer: C0/C1 control characters other than tab and line
+   * breaks (a NUL included) and unpaired surrogates, which have no UTF-8 form.
+   */
+  private static void checkCharacters(String question) {
+    for (int i = 0; i < question.length(); i++) {
+      char c = question.charAt(i);
+      if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
+        throw new InvalidInputException(
+            "question must not contain control characters; found U+%04X at index %d".formatted((int) c, i));
+      }
+      if (Character.isSurrogate(c)) {
+        boolean paired = Character.isHighSurrogate(c)
+            && i + 1 < question.length() && Character.isLowSurrogate(question.charAt(i + 1));
+        if (!paired) {
+          throw new InvalidInputException(
+              "question must be valid Unicode; unpaired surrogate U+%04X at index %d".formatted((int) c, i));
+        }
+        i++;
+      }
+    }
+  }
+
+  /** A POST body is JSON: absent {@code Content-Type} (API Gateway test consoles) or {@code application/json}. */
+  private static void checkJsonContentType(Map<String, String> headers) {
+    if (headers == null) {
+      return;
+    }
+    for (Map.Entry<String, String> header : headers.entrySet()) {
+      if (header.getKey() != null && header.getKey().equalsIgnoreCase("content-type") && header.getValue() != null) {
+        String type = header.getValue().split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (!type.equals("application/json") && !type.endsWith("+json")) {
+          throw new UnsupportedMediaType(
+              "POST body must be application/json; content-type=" + header.getValue());
+        }
+      }
+    }
+  }
+
+  private static String decodeBase64Utf8(String body) {
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(body.strip());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("body is marked base64 but is not valid base64", e);
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new InvalidInputException("body must be UTF-8; " + e.getMessage(), e);
     }
   }
 
@@ -161,6 +270,13 @@ public final class AskHandler {
       return new ApiGatewayResponse(status, headers, JSON.writeValueAsString(Map.of("error", message)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a string map always serialises", e);
+    }
+  }
+
+  /** The POST body is declared as something other than JSON (415). */
+  private static final class UnsupportedMediaType extends InvalidInputException {
+    UnsupportedMediaType(String message) {
+      super(message);
     }
   }
 

@@ -29,8 +29,9 @@ import java.util.Set;
  * ignored with a log line.
  *
  * <p>Failures: a malformed SQS message or a document whose processing fails puts its message ids in the partial batch
- * response, so SQS retries just those; for a direct S3 invocation the first failure is thrown after the rest of the
- * batch ran, so Lambda retries the event. A document the service rejects ({@code FAILED}: corrupt, too big) is logged
+ * response, so SQS retries just those (and its redrive policy parks a message that keeps failing); for a direct S3
+ * invocation the first failure, a malformed record included, is thrown after the rest of the batch ran, so Lambda
+ * retries the event. A document the service rejects ({@code FAILED}: corrupt, too big) is logged
  * and acknowledged, since retrying cannot help. Thread-safe when {@link DocQa} is.
  */
 public final class IngestHandler {
@@ -71,10 +72,11 @@ public final class IngestHandler {
         events = S3Events.of(record);
       } catch (InvalidInputException e) {
         JsonLog.warn("ingest.malformed", e, "messageId", record.getMessageId());
-        if (!record.isSqsMessage()) {
-          throw e;
+        if (record.isSqsMessage()) {
+          failedMessages.add(record.getMessageId());
+        } else {
+          directFailures.add(e); // thrown after the rest of the batch ran
         }
-        failedMessages.add(record.getMessageId());
         continue;
       }
       for (DocumentEvent documentEvent : events) {

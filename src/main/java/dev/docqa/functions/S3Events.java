@@ -4,9 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.InvalidInputException;
-import java.net.URLDecoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /** Turns the {@code ingest} function's input (S3 notification or SQS-wrapped notifications) into document events. */
@@ -21,7 +25,8 @@ public final class S3Events {
    * The events of one input record: an S3 record gives one event (or none when it is not an object change), an SQS
    * message the events of the notification in its body.
    *
-   * @throws InvalidInputException when the record is malformed (SQS body not an S3 notification, missing key)
+   * @throws InvalidInputException when the record is malformed (SQS body not an S3 notification, an S3 record without
+   *     {@code eventName}, missing bucket or key, a key that is not URL-encoded UTF-8)
    */
   public static List<DocumentEvent> of(IngestEvent.Record record) {
     if (!record.isSqsMessage()) {
@@ -35,6 +40,11 @@ public final class S3Events {
           "SQS message " + record.getMessageId() + " does not hold an S3 event notification: " + e.getOriginalMessage(),
           e);
     }
+    if (notification == null || (!notification.hasRecords() && !"s3:TestEvent".equals(notification.getEvent()))) {
+      // An SNS envelope, an EventBridge event, ...: dropping it silently would lose the change it stands for.
+      throw new InvalidInputException("SQS message " + record.getMessageId()
+          + " holds JSON that is neither an S3 event notification (Records) nor an s3:TestEvent");
+    }
     List<DocumentEvent> events = new ArrayList<>();
     for (S3EventRecord s3Record : notification.getRecords()) {
       fromS3Record(s3Record, record.getMessageId()).ifPresent(events::add);
@@ -42,21 +52,52 @@ public final class S3Events {
     return List.copyOf(events);
   }
 
-  /** Decodes an S3 notification key: URL-encoded, with {@code +} for a space. */
+  /**
+   * Decodes an S3 notification key: URL-encoded UTF-8, with {@code +} for a space. Strict, unlike
+   * {@link java.net.URLDecoder}, which turns bytes that are not UTF-8 into U+FFFD and so names another object.
+   */
   public static String decodeKey(String encoded) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
+    for (int i = 0; i < encoded.length(); i++) {
+      char c = encoded.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= encoded.length() || !HexFormat.isHexDigit(encoded.charAt(i + 1))
+            || !HexFormat.isHexDigit(encoded.charAt(i + 2))) {
+          throw new InvalidInputException("S3 event key is not valid URL encoding: '%' at index " + i
+              + " is not followed by two hex digits; key=" + encoded);
+        }
+        bytes.write(HexFormat.fromHexDigits(encoded, i + 1, i + 3));
+        i += 2;
+      } else if (c == '+') {
+        bytes.write(' ');
+      } else {
+        int end = Character.isHighSurrogate(c) && i + 1 < encoded.length() ? i + 2 : i + 1;
+        bytes.writeBytes(encoded.substring(i, end).getBytes(StandardCharsets.UTF_8));
+        i = end - 1;
+      }
+    }
     try {
-      return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("S3 event key is not valid URL encoding; key=" + encoded, e);
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.toByteArray()))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new InvalidInputException("S3 event key is not URL-encoded UTF-8; key=" + encoded, e);
     }
   }
 
   private static java.util.Optional<DocumentEvent> fromS3Record(S3EventRecord record, String messageId) {
     String name = record.getEventName();
+    if (name == null) {
+      throw new InvalidInputException(
+          "S3 event record lacks eventName" + (messageId == null ? "" : " in SQS message " + messageId));
+    }
     DocumentEvent.Kind kind;
-    if (name != null && name.startsWith("ObjectCreated:")) {
+    if (name.startsWith("ObjectCreated:")) {
       kind = DocumentEvent.Kind.CREATED;
-    } else if (name != null && name.startsWith("ObjectRemoved:")) {
+    } else if (name.startsWith("ObjectRemoved:") || name.startsWith("LifecycleExpiration:")) {
+      // An expired object (or one hidden by an expiry's delete marker) is gone like a deleted one.
       kind = DocumentEvent.Kind.REMOVED;
     } else {
       return java.util.Optional.empty(); // e.g. replication or restore events: not a document change

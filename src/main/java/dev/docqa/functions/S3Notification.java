@@ -10,6 +10,7 @@ import java.util.List;
 public class S3Notification {
 
   private List<S3EventRecord> records = new ArrayList<>();
+  private boolean hasRecords;
   private String event;
 
   @JsonProperty("Records")
@@ -20,6 +21,12 @@ public class S3Notification {
   @JsonProperty("Records")
   public void setRecords(List<S3EventRecord> records) {
     this.records = records == null ? new ArrayList<>() : records;
+    this.hasRecords = records != null;
+  }
+
+  /** Whether the JSON had a {@code Records} array (an S3 notification) rather than none (a test event, or not S3). */
+  public boolean hasRecords() {
+    return hasRecords;
   }
 
   /** {@code s3:TestEvent} on the message S3 sends when a notification is configured. */

@@ -28,6 +28,8 @@ final class Windower implements AutoCloseable {
   private final int maxSeqLength;
   private final int docStride;
   private final Map<Integer, HuggingFaceTokenizer> byStride = new ConcurrentHashMap<>();
+  /** Counts a question's tokens: the windowing tokenizers truncate, and abort on a lone sequence longer than a window. */
+  private final HuggingFaceTokenizer counter;
   private final int pairSpecialTokens;
   private final long clsId;
 
@@ -35,6 +37,16 @@ final class Windower implements AutoCloseable {
     this.tokenizerFile = tokenizerFile;
     this.maxSeqLength = maxSeqLength;
     this.docStride = docStride;
+    try {
+      this.counter = HuggingFaceTokenizer.builder()
+          .optTokenizerPath(tokenizerFile)
+          .optAddSpecialTokens(false)
+          .optTruncation(false)
+          .optPadding(false)
+          .build();
+    } catch (IOException | RuntimeException e) {
+      throw new ModelLoadException("cannot load tokenizer " + tokenizerFile + ": " + e.getMessage(), e);
+    }
     HuggingFaceTokenizer tokenizer = tokenizer(docStride);
     Encoding pair = tokenizer.encode("a", "b");
     long[] specialMask = pair.getSpecialTokenMask();
@@ -63,8 +75,7 @@ final class Windower implements AutoCloseable {
 
   /** The windows of every passage, passage by passage, each in context order. */
   List<Window> windows(int request, String question, List<Passage> passages) {
-    HuggingFaceTokenizer base = tokenizer(docStride);
-    int questionTokens = base.encode(question, false, false).getIds().length;
+    int questionTokens = counter.encode(question, false, false).getIds().length;
     int room = maxSeqLength - questionTokens - pairSpecialTokens;
     if (room < 1) {
       throw new InvalidInputException(
@@ -128,5 +139,6 @@ final class Windower implements AutoCloseable {
   public void close() {
     byStride.values().forEach(HuggingFaceTokenizer::close);
     byStride.clear();
+    counter.close();
   }
 }
