@@ -1,0 +1,57 @@
+package dev.docqa.bench;
+
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.ReaderSettings;
+import dev.docqa.config.StorageSettings;
+import dev.docqa.models.ModelResolver;
+import dev.docqa.service.AskRequest;
+import dev.docqa.service.DocQaService;
+import dev.docqa.storage.ObjectStore;
+import dev.docqa.storage.ObjectStores;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The child JVM of the cold-start measurement: starts the engines, opens the service over a published index, answers
+ * one question and prints its phases as one JSON line. Args: {@code READER STORE CACHE QUESTION}.
+ */
+final class ColdStartProbe {
+
+  private ColdStartProbe() {}
+
+  public static void main(String[] args) {
+    if (args.length != 4) {
+      throw new IllegalArgumentException("usage: ColdStartProbe READER STORE CACHE QUESTION; got " + args.length
+          + " arguments");
+    }
+    long entered = System.nanoTime();
+    ObjectNode phases = JsonNodeFactory.instance.objectNode();
+    ProcessHandle.current().info().startInstant().ifPresent(
+        start -> phases.put("jvm_ms", Duration.between(start, Instant.now()).toMillis()));
+    Engine.getEngine("PyTorch");
+    Engine.getEngine("OnnxRuntime");
+    long engines = System.nanoTime();
+    phases.put("engine_ms", Samples.round((engines - entered) / 1e6));
+    Path cache = Path.of(args[2]);
+    DocqaSettings settings = DocqaSettings.defaults()
+        .withReader(new ReaderSettings(args[0], 384, 128, 15, 32, 0))
+        .withStorage(new StorageSettings(args[1], cache, Duration.ofSeconds(2)));
+    try (ObjectStore store = ObjectStores.open(settings.storage());
+        DocQaService service = DocQaService.open(settings, store, ModelResolver.withoutS3(cache.resolve("models")))) {
+      Map<String, Double> open = service.openTimingsMs();
+      phases.put("models_ms", Samples.round(open.get("reader") + open.get("embedder")));
+      phases.put("reader_ms", Samples.round(open.get("reader")));
+      phases.put("embedder_ms", Samples.round(open.get("embedder")));
+      phases.put("index_open_ms", Samples.round(open.get("index_sync")));
+      long asked = System.nanoTime();
+      service.ask(new AskRequest(args[3], 5, null, null, 0));
+      phases.put("first_answer_ms", Samples.round((System.nanoTime() - asked) / 1e6));
+    }
+    System.out.println(phases);
+  }
+}
