@@ -18,6 +18,7 @@ import dev.docqa.storage.S3ObjectStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -34,8 +35,8 @@ final class CoreBackend implements Backend {
   public DocQa open(DocqaSettings settings) {
     StorageSettings storage = settings.storage();
     ObjectStore store = ObjectStores.open(storage);
-    // Models are fetched while the service opens; their buckets' clients are closed right after.
-    List<ObjectStore> modelBuckets = new ArrayList<>();
+    // Models are fetched while the service opens (maybe on several threads); their buckets are closed right after.
+    List<ObjectStore> modelBuckets = Collections.synchronizedList(new ArrayList<>());
     ModelResolver models = new ModelResolver(storage.cacheDir().resolve(MODEL_CACHE), bucket -> {
       ObjectStore bucketStore = S3ObjectStore.open(s3Connection(storage), bucket, "");
       modelBuckets.add(bucketStore);

@@ -31,6 +31,8 @@ public final class Main {
         eval SQUAD.json   EM/F1, recall@k and latency on a SQuAD file   (docqa eval --help)
         bench [--json]    speed against ceilings and a peer, as JSON    (docqa bench --help)""";
 
+  private static final String LOG4J_CONTEXT_FACTORY = "log4j2.loggerContextFactory";
+
   private final Backend backend;
   private final DocqaSettings defaults;
   private final PrintStream out;
@@ -44,6 +46,11 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // POI (under Tika) logs through the Log4j API, which has no provider on this classpath and complains on stderr at
+    // first use; its own simple logger keeps errors only, on stderr.
+    if (System.getProperty(LOG4J_CONTEXT_FACTORY) == null) {
+      System.setProperty(LOG4J_CONTEXT_FACTORY, "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
+    }
     System.exit(new Main(new CoreBackend(), DocqaSettings.defaults(), System.out, System.err).run(args));
   }
 
