@@ -17,17 +17,21 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 
 /**
@@ -76,7 +80,7 @@ final class RetrievalBench {
     Path dir = createDirectory("retrieval-" + passages);
     try (PassageIndex index = PassageIndex.open(dir, embedder.dimension(), VectorFormat.FLOAT32)) {
       long began = System.nanoTime();
-      load(index, passages, corpus);
+      float[][] indexed = load(index, passages, corpus);
       json.put("index_build_s", Samples.round((System.nanoTime() - began) / 1e9));
       int segments = index.search(searcher -> searcher.getIndexReader().leaves().size());
       json.put("segments", segments);
@@ -112,6 +116,7 @@ final class RetrievalBench {
         s.search(lexical.get(i), depth);
         return s.search(new KnnFloatVectorQuery(PassageSchema.VECTOR, vectors.get(i), depth), depth);
       })).median()));
+      json.put("dense_recall_at_10", Samples.round(recall(index, indexed, corpus, depth)));
       json.put("raw_lucene_note", "bm25: the question's analysed terms, top " + TOP_K + "; dense and hybrid: HNSW "
           + "k=" + depth + " (and BM25 top " + depth + "), as the retriever's candidates; no stored fields loaded");
     } finally {
@@ -120,7 +125,10 @@ final class RetrievalBench {
     return json;
   }
 
-  private void load(PassageIndex index, int passages, Corpus corpus) {
+  /** Indexes {@code passages} passages; returns their vectors, passage {@code i} being ordinal {@code i % 10} of
+   * document {@code i / 10}. */
+  private float[][] load(PassageIndex index, int passages, Corpus corpus) {
+    float[][] all = new float[passages][];
     List<DocumentPassages> batch = new ArrayList<>();
     for (int doc = 0; doc * PASSAGES_PER_DOCUMENT < passages; doc++) {
       String id = "docs/" + (doc % 10) + "/" + doc + ".txt";
@@ -132,7 +140,8 @@ final class RetrievalBench {
         int length = text.codePointCount(0, text.length());
         texts.add(new Passage(id, p, text, offset, offset + length, null));
         offset += length + 1;
-        vectors.add(corpus.unitVector(embedder.dimension()));
+        all[doc * PASSAGES_PER_DOCUMENT + p] = corpus.unitVector(embedder.dimension());
+        vectors.add(all[doc * PASSAGES_PER_DOCUMENT + p]);
       }
       batch.add(new DocumentPassages(id, "hash-" + doc, "v1", texts, vectors));
       if (batch.size() == DOCUMENTS_PER_COMMIT) {
@@ -143,6 +152,62 @@ final class RetrievalBench {
     if (!batch.isEmpty()) {
       index.replaceAll(batch);
     }
+    return all;
+  }
+
+  /**
+   * Recall@10 of the HNSW search (breadth {@code depth}, as the retriever runs it) against exact search, for queries
+   * near indexed vectors (cosine about 0.7). Random vectors are the hard case for HNSW, so this is a lower bound.
+   */
+  private static double recall(PassageIndex index, float[][] vectors, Corpus corpus, int depth) {
+    int queries = 50;
+    int found = 0;
+    for (int q = 0; q < queries; q++) {
+      float[] base = vectors[corpus.random().nextInt(vectors.length)];
+      float[] noise = corpus.unitVector(base.length);
+      float[] query = new float[base.length];
+      double norm = 0;
+      for (int d = 0; d < base.length; d++) {
+        query[d] = base[d] + noise[d];
+        norm += query[d] * query[d];
+      }
+      for (int d = 0; d < base.length; d++) {
+        query[d] /= (float) Math.sqrt(norm);
+      }
+      Set<Integer> exact = exactTop10(vectors, query);
+      found += index.search(searcher -> {
+        int hits = 0;
+        StoredFields stored = searcher.storedFields();
+        for (ScoreDoc hit : searcher.search(new KnnFloatVectorQuery(PassageSchema.VECTOR, query, depth), 10)
+            .scoreDocs) {
+          Passage passage = PassageSchema.readPassage(stored, hit.doc);
+          String id = passage.documentId();
+          int doc = Integer.parseInt(id.substring(id.lastIndexOf('/') + 1, id.length() - ".txt".length()));
+          hits += exact.contains(doc * PASSAGES_PER_DOCUMENT + passage.ordinal()) ? 1 : 0;
+        }
+        return hits;
+      });
+    }
+    return found / (queries * 10.0);
+  }
+
+  private static Set<Integer> exactTop10(float[][] vectors, float[] query) {
+    PriorityQueue<float[]> best = new PriorityQueue<>((a, b) -> Float.compare(a[0], b[0])); // {score, index}
+    for (int i = 0; i < vectors.length; i++) {
+      float score = 0;
+      for (int d = 0; d < query.length; d++) {
+        score += vectors[i][d] * query[d];
+      }
+      if (best.size() < 10) {
+        best.add(new float[] {score, i});
+      } else if (score > best.peek()[0]) {
+        best.poll();
+        best.add(new float[] {score, i});
+      }
+    }
+    Set<Integer> top = new HashSet<>();
+    best.forEach(entry -> top.add((int) entry[1]));
+    return top;
   }
 
   /** The question's distinct analysed terms as optional clauses, as the retriever builds its BM25 query. */
