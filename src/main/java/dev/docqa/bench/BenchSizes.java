@@ -33,7 +33,7 @@ record BenchSizes(
     int topKQuestions) {
 
   static BenchSizes full() {
-    return new BenchSizes(3, 6, 4, 250, List.of(1, 4, 16, 32), 16, List.of(10_000, 100_000), 200, 12, 1_500, 15,
+    return new BenchSizes(3, 4, 3, 250, List.of(1, 4, 16, 32), 16, List.of(10_000, 100_000), 200, 12, 1_500, 15,
         List.of(1, 3, 5, 10), 4);
   }
 

@@ -22,6 +22,8 @@ final class Machine {
     json.put("djl", Engine.getDjlVersion());
     json.put("pytorch", Engine.getEngine("PyTorch").getVersion());
     json.put("onnxruntime", Engine.getEngine("OnnxRuntime").getVersion());
+    // Without this module Lucene scores vectors with scalar code (it says so in a log line at start).
+    json.put("lucene_vector_incubator", ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
   }
 
   /** Peak resident set size in MB ({@code VmHWM}), or -1 where /proc is absent (not Linux). */
