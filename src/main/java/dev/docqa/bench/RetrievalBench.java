@@ -64,21 +64,25 @@ final class RetrievalBench {
     Samples embedding = Samples.time(0, questions.size(), i -> embedder.embedQuery(questions.get(i)));
     ArrayNode results = JsonNodeFactory.instance.arrayNode();
     for (int passages : sizes.retrievalPassages()) {
-      results.add(atSize(passages, corpus, questions, questionVectors, embedding));
+      results.add(atSize(passages, VectorFormat.FLOAT32, corpus, questions, questionVectors, embedding));
+    }
+    if (sizes.int8AtLargest()) {
+      int largest = sizes.retrievalPassages().getLast();
+      results.add(atSize(largest, VectorFormat.INT8, corpus, questions, questionVectors, embedding));
     }
     return results;
   }
 
-  private ObjectNode atSize(int passages, Corpus corpus, List<String> questions, List<float[]> vectors,
-      Samples embedding) {
+  private ObjectNode atSize(int passages, VectorFormat format, Corpus corpus, List<String> questions,
+      List<float[]> vectors, Samples embedding) {
     ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("passages", passages);
-    json.put("vector_format", VectorFormat.FLOAT32.name());
+    json.put("vector_format", format.name());
     json.put("passage_vectors", "random unit vectors (seeded), not embeddings");
     json.put("top_k", TOP_K);
     json.put("queries", questions.size());
-    Path dir = createDirectory("retrieval-" + passages);
-    try (PassageIndex index = PassageIndex.open(dir, embedder.dimension(), VectorFormat.FLOAT32)) {
+    Path dir = createDirectory("retrieval-" + passages + "-" + format);
+    try (PassageIndex index = PassageIndex.open(dir, embedder.dimension(), format)) {
       long began = System.nanoTime();
       float[][] indexed = load(index, passages, corpus);
       json.put("index_build_s", Samples.round((System.nanoTime() - began) / 1e9));
