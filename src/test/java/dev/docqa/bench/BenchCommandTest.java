@@ -90,7 +90,8 @@ class BenchCommandTest {
 
     assertPositive(json, "cold_start_ms");
     for (String phase : List.of("engine_ms", "models_ms", "index_open_ms", "first_answer_ms")) {
-      assertTrue(json.path("cold_start_phases").path(phase).isNumber(), phase + " in " + json.path("cold_start_phases"));
+      JsonNode phases = json.path("cold_start_phases");
+      assertTrue(phases.path(phase).isNumber(), phase + " in " + phases);
     }
     assertPositive(json, "peak_rss_mb");
     assertPositive(json, "cores");

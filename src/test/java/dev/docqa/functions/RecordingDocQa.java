@@ -56,6 +56,16 @@ final class RecordingDocQa implements DocQa {
   }
 
   @Override
+  public AskResult read(String question, List<dev.docqa.document.Passage> passages, int alternatives) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public List<dev.docqa.document.Passage> retrieve(String question, Integer topK, dev.docqa.config.RetrieverMode mode) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
   public void close() {}
 
   static AskResult answer(String text, String documentId) {
