@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ColdStart {
 
-  private static final long TIMEOUT_SECONDS = 300;
+  private static final long TIMEOUT_SECONDS = 120;
 
   private ColdStart() {}
 

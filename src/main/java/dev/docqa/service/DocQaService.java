@@ -52,6 +52,8 @@ import java.util.function.Supplier;
  */
 public final class DocQaService implements DocQa {
 
+  private static final System.Logger LOG = System.getLogger(DocQaService.class.getName());
+
   private final DocqaSettings settings;
   private final Reader reader;
   private final Embedder embedder;
@@ -90,6 +92,10 @@ public final class DocQaService implements DocQa {
   public static DocQaService open(DocqaSettings settings, ObjectStore store, ModelResolver models) {
     StorageSettings storage = settings.storage();
     long began = System.nanoTime();
+    // Logging starts on this thread, before the loaders: JBoss LogManager (on the class path with Quarkus) deadlocks
+    // when its first use races across threads.
+    LOG.log(System.Logger.Level.DEBUG, "opening docqa: reader {0}, embedder {1}, store {2}",
+        settings.reader().model(), settings.embedder().model(), storage.location());
     Map<String, Double> phases = new ConcurrentHashMap<>();
     ExecutorService loaders = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("docqa-open-", 0)
         .factory());
