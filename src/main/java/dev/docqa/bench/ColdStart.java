@@ -39,33 +39,22 @@ final class ColdStart {
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), ColdStartProbe.class.getName(),
         reader, store.toString(), cache.toString(), question));
     Path log = cache.resolveSibling("cold-start.log");
+    Path out = cache.resolveSibling("cold-start.json");
     try {
       Files.createDirectories(cache);
-      long launched = System.nanoTime();
-      Process process = new ProcessBuilder(command).redirectErrorStream(false)
-          .redirectError(log.toFile()).start();
-      String line = null;
-      long answered = 0;
-      try (var out = process.inputReader(StandardCharsets.UTF_8)) {
-        // The probe prints its JSON line right after the first answer; anything else on stdout is logging.
-        for (String read = out.readLine(); read != null; read = out.readLine()) {
-          if (line == null && read.startsWith("{")) {
-            answered = System.nanoTime();
-            line = read;
-          }
-        }
-      }
+      Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(log.toFile()).start();
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new DocqaException("cold-start probe did not exit within " + TIMEOUT_SECONDS + " s; log: " + log);
+        throw new DocqaException("cold-start probe did not finish within " + TIMEOUT_SECONDS + " s; log: " + log);
       }
+      // The probe prints one JSON line right after the first answer; anything else on stdout is logging.
+      String line = Files.readAllLines(out, StandardCharsets.UTF_8).stream()
+          .filter(l -> l.startsWith("{")).findFirst().orElse(null);
       if (process.exitValue() != 0 || line == null) {
         throw new DocqaException("cold-start probe failed with exit code " + process.exitValue() + ": "
             + Files.readString(log).strip());
       }
-      ObjectNode phases = (ObjectNode) new ObjectMapper().readTree(line);
-      phases.put("launch_to_answer_ms", Samples.round((answered - launched) / 1e6));
-      return phases;
+      return (ObjectNode) new ObjectMapper().readTree(line);
     } catch (IOException e) {
       throw new DocqaException("cannot run the cold-start probe: " + e.getMessage(), e);
     } catch (InterruptedException e) {
