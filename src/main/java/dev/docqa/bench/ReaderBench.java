@@ -139,7 +139,7 @@ final class ReaderBench {
     List<QAInput> inputs = new ArrayList<>();
     for (int i = 0; i < sizes.djlInputs(); i++) {
       String question = corpus.question();
-      String context = corpus.text(60 + corpus.random().nextInt(60));
+      String context = corpus.text(40 + corpus.random().nextInt(60)); // well under one 384-token window
       requests.add(new ReadRequest(question, List.of(Passage.ofText("doc-" + i, context))));
       inputs.add(new QAInput(question, context));
     }
