@@ -2,14 +2,12 @@ package dev.docqa.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.docqa.DocqaException;
 import dev.docqa.eval.EvalReport;
-import dev.docqa.reading.Answer;
+import dev.docqa.service.AnswerView;
 import dev.docqa.service.AskResult;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** The one-line JSON documents of {@code ask --json} and {@code eval --json}. Stateless and thread-safe. */
 final class JsonOutput {
@@ -18,45 +16,9 @@ final class JsonOutput {
 
   private JsonOutput() {}
 
-  /**
-   * {@code {"answer", "score", "confidence", "document", "start", "end", "page", "passage": {"text", "start", "end"},
-   * "alternatives": [...], "timings_ms": {...}}}; offsets are code points in the document's text. With no answer:
-   * {@code answer}, {@code document}, {@code page} and {@code passage} are null and the numbers 0.
-   */
+  /** The answer JSON shared with the {@code ask} function: see {@link AnswerView}. */
   static String ask(AskResult result) {
-    ObjectNode root = answer(result.answer());
-    ArrayNode alternatives = root.putArray("alternatives");
-    result.alternatives().forEach(alternative -> alternatives.add(answer(alternative)));
-    ObjectNode timings = root.putObject("timings_ms");
-    new TreeMap<>(result.timingsMs()).forEach((phase, ms) -> timings.put(phase, Math.round(ms * 1000) / 1000.0));
-    return write(root);
-  }
-
-  private static ObjectNode answer(Answer answer) {
-    ObjectNode node = JSON.createObjectNode();
-    if (answer == null) {
-      node.putNull("answer");
-      node.put("score", 0.0);
-      node.put("confidence", 0.0);
-      node.putNull("document");
-      node.put("start", 0);
-      node.put("end", 0);
-      node.putNull("page");
-      node.putNull("passage");
-      return node;
-    }
-    node.put("answer", answer.text());
-    node.put("score", answer.score());
-    node.put("confidence", answer.confidence());
-    node.put("document", answer.passage().documentId());
-    node.put("start", answer.documentStart());
-    node.put("end", answer.documentEnd());
-    node.put("page", answer.passage().page());
-    ObjectNode passage = node.putObject("passage");
-    passage.put("text", answer.passage().text());
-    passage.put("start", answer.passage().start());
-    passage.put("end", answer.passage().end());
-    return node;
+    return write(AnswerView.of(result));
   }
 
   /**
@@ -95,9 +57,9 @@ final class JsonOutput {
     node.put("total", scores.total());
   }
 
-  private static String write(ObjectNode node) {
+  private static String write(Object value) {
     try {
-      return JSON.writeValueAsString(node);
+      return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new DocqaException("cannot write JSON output: " + e.getOriginalMessage(), e);
     }

@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param location a local folder (the embedded default) or {@code s3://bucket/prefix}
  * @param cacheDir local working copy of the index and fetched models ({@code /tmp/...} on Lambda)
  * @param maxStaleness how long a reader may serve an index before checking for a newer published commit
- * @param documentPrefix where documents are uploaded, relative to {@code location}, e.g. {@code docs/}; the document id
+ * @param documentPrefix where documents are uploaded, relative to {@code location}, e.g. {@code documents/}; the document id
  *     is the key below it
  * @param indexPrefix where the index is published, relative to {@code location}, e.g. {@code index/}
  * @param gcGrace how long files of a superseded index commit are kept, so slow readers never lose files under them
@@ -28,7 +28,7 @@ public record StorageSettings(
     String s3Region,
     boolean s3PathStyle) {
 
-  public static final String DEFAULT_DOCUMENT_PREFIX = "docs/";
+  public static final String DEFAULT_DOCUMENT_PREFIX = "documents/";
   public static final String DEFAULT_INDEX_PREFIX = "index/";
   public static final Duration DEFAULT_GC_GRACE = Duration.ofMinutes(15);
   public static final String DEFAULT_S3_REGION = "us-east-1";

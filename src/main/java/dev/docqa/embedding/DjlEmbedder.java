@@ -13,11 +13,9 @@ import dev.docqa.DocqaException;
 import dev.docqa.ModelLoadException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -181,7 +179,7 @@ final class DjlEmbedder implements Embedder {
 
   @Override
   public String toString() {
-    return "DjlEmbedder" + Map.of("model", location, "engine", model.getNDManager().getEngine().getEngineName(),
-        "dimension", dimension, "batchSize", batchSize);
+    return "DjlEmbedder[model=" + location + ", engine=" + model.getNDManager().getEngine().getEngineName()
+        + ", dimension=" + dimension + ", batchSize=" + batchSize + "]";
   }
 }

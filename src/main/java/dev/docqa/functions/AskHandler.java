@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.InvalidInputException;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.replication.EmptyIndexException;
+import dev.docqa.service.AnswerView;
 import dev.docqa.service.AskRequest;
 import dev.docqa.service.DocQa;
 import dev.docqa.storage.ObjectKeys;
@@ -38,17 +39,18 @@ public final class AskHandler {
     this.docQa = docQa;
   }
 
-  /** Dispatches on the event's shape: an {@link ApiGatewayResponse} for API Gateway, else an {@link AskResponse}. */
+  /** Dispatches on the event's shape: an {@link ApiGatewayResponse} for API Gateway, else an {@link AnswerView}. */
   public Object handle(AskEvent event) {
     return event.isApiGateway() ? handleHttp(event) : ask(event);
   }
 
-  /** Answers a direct question. */
-  public AskResponse ask(AskQuery query) {
+  /** Answers a direct question with the answer JSON (the CLI's {@code ask --json}). */
+  public AnswerView ask(AskQuery query) {
     long started = System.nanoTime();
     AskRequest request = toRequest(query);
-    AskResponse response = AskResponse.of(docQa.ask(request));
-    JsonLog.info("ask", "mode", "direct", "ms", (System.nanoTime() - started) / 1e6, "found", response.answer() != null);
+    AnswerView response = AnswerView.of(docQa.ask(request));
+    JsonLog.info("ask", "mode", "direct", "ms", (System.nanoTime() - started) / 1e6, "found",
+        response.best().answer() != null);
     return response;
   }
 
@@ -59,7 +61,7 @@ public final class AskHandler {
     ApiGatewayResponse response;
     try {
       AskRequest request = toRequest(queryOf(event));
-      response = new ApiGatewayResponse(200, JSON_HEADERS, JSON.writeValueAsString(AskResponse.of(docQa.ask(request))));
+      response = new ApiGatewayResponse(200, JSON_HEADERS, JSON.writeValueAsString(AnswerView.of(docQa.ask(request))));
     } catch (MethodNotAllowed e) {
       response = error(405, e.getMessage(), Map.of("Allow", "GET, POST"));
     } catch (InvalidInputException e) {

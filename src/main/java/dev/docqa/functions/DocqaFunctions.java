@@ -10,7 +10,7 @@ import jakarta.inject.Inject;
  * The Lambda functions. One artifact holds both; each deployment exports one with {@code QUARKUS_FUNQY_EXPORT}.
  *
  * <ul>
- *   <li>{@code ask}: a direct question ({@link AskQuery}) returns {@link AskResponse}; an API Gateway HTTP API v2
+ *   <li>{@code ask}: a direct question ({@link AskQuery}) returns the answer JSON ({@link dev.docqa.service.AnswerView}, as the CLI's {@code ask --json}); an API Gateway HTTP API v2
  *       event returns an {@link ApiGatewayResponse}.
  *   <li>{@code ingest}: an S3 event notification, or an SQS event wrapping them, returns the SQS partial batch
  *       response.

@@ -8,7 +8,7 @@ import java.util.Optional;
  *
  * @param bucket the bucket documents are uploaded to
  * @param keyPrefix the documents' key prefix in that bucket (the store's prefix plus the document prefix), e.g.
- *     {@code docqa/docs/}
+ *     {@code docqa/documents/}
  */
 public record EventFilter(String bucket, String keyPrefix) {
 

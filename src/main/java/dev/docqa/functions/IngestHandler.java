@@ -45,7 +45,7 @@ public final class IngestHandler {
   /**
    * @param docQa the service
    * @param store the document store (the same bucket and prefix the notifications come from)
-   * @param documentPrefix where documents live in {@code store}, e.g. {@code docs/}
+   * @param documentPrefix where documents live in {@code store}, e.g. {@code documents/}
    * @param filter which notifications concern this deployment
    * @param ledger the per-document sequencers already applied
    * @param tmpDir where documents are downloaded for ingestion
@@ -134,7 +134,7 @@ public final class IngestHandler {
       action = docQa.delete(documentId) ? "deleted" : "absent";
     }
     ledger.record(documentId, newest.sequencer());
-    JsonLog.info("ingest.applied", "documentId", documentId, "event", newest.kind().name(), "action", action,
+    JsonLog.info("ingest.applied", "documentId", documentId, "kind", newest.kind().name(), "action", action,
         "sequencer", newest.sequencer(), "ms", (System.nanoTime() - started) / 1e6);
   }
 

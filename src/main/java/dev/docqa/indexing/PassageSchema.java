@@ -2,6 +2,7 @@ package dev.docqa.indexing;
 
 import dev.docqa.document.Passage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.analysis.Analyzer;
@@ -12,6 +13,7 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
@@ -75,8 +77,12 @@ public final class PassageSchema {
     return new IndexedDocument(d.get(DOC_ID), d.get(CONTENT_HASH), d.get(SOURCE_VERSION), passages);
   }
 
-  /** One Lucene document per passage; vectors must have {@code dimension} components and unit length. */
+  /**
+   * One Lucene document per passage; vectors must have {@code dimension} components and unit length, and the document
+   * id must fit in one Lucene term.
+   */
   static List<Document> toLuceneDocuments(DocumentPassages source, int dimension) {
+    requireTermLength(source.documentId());
     List<Document> docs = new ArrayList<>(source.passages().size());
     for (int i = 0; i < source.passages().size(); i++) {
       Passage p = source.passages().get(i);
@@ -97,6 +103,13 @@ public final class PassageSchema {
       docs.add(d);
     }
     return docs;
+  }
+
+  private static void requireTermLength(String documentId) {
+    if (documentId.getBytes(StandardCharsets.UTF_8).length > IndexWriter.MAX_TERM_LENGTH) {
+      throw new IllegalArgumentException("documentId must be at most " + IndexWriter.MAX_TERM_LENGTH
+          + " UTF-8 bytes; documentId=" + documentId.substring(0, 100) + "...");
+    }
   }
 
   private static void requireUnitVector(float[] vector, int dimension, Passage p) {

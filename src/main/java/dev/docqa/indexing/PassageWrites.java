@@ -1,7 +1,6 @@
 package dev.docqa.indexing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -41,17 +40,26 @@ public final class PassageWrites {
    * hash. A document with no passages ends up absent.
    *
    * @return whether anything was written
-   * @throws IllegalArgumentException when a vector has the wrong dimension or is not unit length (nothing is written)
+   * @throws IllegalArgumentException when a vector has the wrong dimension or is not unit length, or the document id
+   *     is too long for a Lucene term (nothing is written)
    */
   public static boolean replace(IndexWriter writer, DocumentPassages document, int dimension) throws IOException {
-    String id = document.documentId();
-    requireTermLength(id);
     List<Document> docs = PassageSchema.toLuceneDocuments(document, dimension);
-    Optional<IndexedDocument> indexed = indexedDocument(writer, id);
-    if (indexed.map(IndexedDocument::contentHash).filter(document.contentHash()::equals).isPresent()) {
+    return write(writer, document.documentId(), document.contentHash(), docs,
+        indexedDocument(writer, document.documentId()));
+  }
+
+  /**
+   * The write of {@link #replace}, with its Lucene documents already built (and so validated) and what the writer
+   * holds about the document already known: {@link PassageIndex} validates a whole batch before writing any of it and
+   * tracks its own uncommitted writes, instead of opening a near-real-time reader (a flush) per document.
+   */
+  static boolean write(IndexWriter writer, String documentId, String contentHash, List<Document> docs,
+      Optional<IndexedDocument> indexed) throws IOException {
+    if (indexed.map(IndexedDocument::contentHash).filter(contentHash::equals).isPresent()) {
       return false;
     }
-    Term term = new Term(PassageSchema.DOC_ID, id);
+    Term term = new Term(PassageSchema.DOC_ID, documentId);
     if (docs.isEmpty()) {
       writer.deleteDocuments(term);
       return indexed.isPresent();
@@ -84,13 +92,6 @@ public final class PassageWrites {
     // A near-real-time reader sees this writer's uncommitted changes too.
     try (DirectoryReader reader = DirectoryReader.open(writer)) {
       return indexedDocument(new IndexSearcher(reader), documentId);
-    }
-  }
-
-  static void requireTermLength(String documentId) {
-    if (documentId.getBytes(StandardCharsets.UTF_8).length > IndexWriter.MAX_TERM_LENGTH) {
-      throw new IllegalArgumentException("documentId must be at most " + IndexWriter.MAX_TERM_LENGTH
-          + " UTF-8 bytes; documentId=" + documentId.substring(0, 100) + "...");
     }
   }
 }

@@ -1,12 +1,11 @@
 package dev.docqa.indexing;
 
 import java.io.IOException;
-import java.util.Map;
 import org.apache.lucene.search.IndexSearcher;
 
 /**
- * A passage index that can be searched: the read-write {@link PassageIndex} or a {@link ReadOnlyPassageIndex}.
- * Implementations are thread-safe; each search runs on one point-in-time searcher.
+ * A passage index that can be searched: the local read-write {@link PassageIndex}, or the service's view of the newest
+ * published commit. Implementations are thread-safe; each search runs on one point-in-time searcher.
  */
 public interface SearchableIndex extends AutoCloseable {
 
@@ -22,9 +21,6 @@ public interface SearchableIndex extends AutoCloseable {
    * @throws dev.docqa.DocqaException wrapping an {@link IOException} from the index
    */
   <T> T search(SearchAction<T> action);
-
-  /** User data of the commit the current searcher sees (e.g. what a publisher stamped on it). */
-  Map<String, String> commitUserData();
 
   /** Passages in the current view. */
   default int passageCount() {

@@ -17,8 +17,10 @@ import java.util.Set;
 
 /**
  * A checked local model directory in the layout DJL's converter writes: a TorchScript {@code <name>.pt},
- * {@code tokenizer.json}, {@code config.json} (Hugging Face model config) and an optional {@code serving.properties}
- * ({@code option.modelName}, {@code includeTokenTypes}).
+ * {@code tokenizer.json}, {@code config.json} (Hugging Face model config, read for {@code max_position_embeddings} and
+ * {@code model_type}) and {@code serving.properties} ({@code option.modelName}, {@code includeTokenTypes}). The last
+ * two are optional: without them the single {@code *.pt} file is the model, it takes no token type ids, and nothing
+ * caps the window length.
  *
  * @param dir the directory
  * @param modelFile the TorchScript file
@@ -116,7 +118,7 @@ public record ModelDirectory(
   private static JsonNode config(Path dir) {
     Path file = dir.resolve("config.json");
     if (!Files.isRegularFile(file)) {
-      throw new ModelLoadException("model directory " + dir + " has no config.json");
+      return JSON.createObjectNode(); // some zoo models ship without one: then nothing caps the window length
     }
     JsonNode config;
     try {

@@ -188,7 +188,8 @@ public final class ModelResolver {
     }
     MessageDigest digest = sha256();
     for (ObjectInfo object : objects) {
-      digest.update((object.key() + '\0' + object.etag() + '\0' + object.size() + '\n').getBytes(StandardCharsets.UTF_8));
+      String line = object.key() + '\0' + object.etag() + '\0' + object.size() + '\n';
+      digest.update(line.getBytes(StandardCharsets.UTF_8));
     }
     String version = HexFormat.of().formatHex(digest.digest(), 0, 8);
     Path target = cacheDir.resolve("s3").resolve(bucket).resolve(prefix.isEmpty() ? "_root" : prefix);
@@ -208,7 +209,8 @@ public final class ModelResolver {
             try {
               store.download(object.key(), file);
             } catch (DocqaException e) {
-              throw new ModelLoadException("cannot download " + S3 + bucket + "/" + object.key() + ": " + e.getMessage(), e);
+              throw new ModelLoadException(
+                  "cannot download " + S3 + bucket + "/" + object.key() + ": " + e.getMessage(), e);
             }
           }
           return version;

@@ -75,20 +75,24 @@ final class DjlQaModel implements QaModel {
     JniUtils.setGraphExecutorOptimize(false);
     Predictor<NDList, NDList> predictor = borrow();
     try (NDManager manager = model.getNDManager().newSubManager()) {
-      NDList inputs = new NDList(manager.create(flatten(inputIds), shape), manager.create(flatten(attentionMask), shape));
+      NDList inputs =
+          new NDList(manager.create(flatten(inputIds), shape), manager.create(flatten(attentionMask), shape));
       if (directory.includeTokenTypes()) {
         inputs.add(manager.create(flatten(tokenTypeIds), shape));
       }
       NDList outputs = predictor.predict(inputs);
+      outputs.attach(manager); // freed with the inputs, whichever manager the engine gave them
       if (outputs.size() < 2) {
         throw new ModelOutputException(
             "model " + directory.modelFile() + " returned " + outputs.size()
                 + " output(s); a QA model returns (start_logits, end_logits)");
       }
-      return new Logits(matrix(outputs.get(0), "start_logits", batch, length), matrix(outputs.get(1), "end_logits", batch, length));
+      return new Logits(
+          matrix(outputs.get(0), "start_logits", batch, length), matrix(outputs.get(1), "end_logits", batch, length));
     } catch (TranslateException | EngineException e) {
       throw new ModelOutputException(
-          "forward pass of " + directory.modelFile() + " failed on a batch of shape " + shape + ": " + e.getMessage(), e);
+          "forward pass of " + directory.modelFile() + " failed on a batch of shape " + shape + ": " + e.getMessage(),
+          e);
     } finally {
       idle.add(predictor);
     }
@@ -100,7 +104,8 @@ final class DjlQaModel implements QaModel {
           "model " + directory.modelFile() + " returned " + name + " of shape " + array.getShape() + "; expected ("
               + batch + ", " + length + ")");
     }
-    float[] flat = array.getDataType() == DataType.FLOAT32 ? array.toFloatArray() : array.toType(DataType.FLOAT32, false).toFloatArray();
+    NDArray floats = array.getDataType() == DataType.FLOAT32 ? array : array.toType(DataType.FLOAT32, false);
+    float[] flat = floats.toFloatArray();
     float[][] rows = new float[batch][];
     for (int b = 0; b < batch; b++) {
       rows[b] = Arrays.copyOfRange(flat, b * length, (b + 1) * length);

@@ -25,7 +25,12 @@ final class GlobalDecoder {
   private record Candidate(Key key, double score) {}
 
   static ReaderResult decode(
-      List<Window> windows, float[][] starts, float[][] ends, List<Passage> passages, ReadOptions options, ReadStats stats) {
+      List<Window> windows,
+      float[][] starts,
+      float[][] ends,
+      List<Passage> passages,
+      ReadOptions options,
+      ReadStats stats) {
     int maxLength = options.maxAnswerLength();
     double nullScore = Double.POSITIVE_INFINITY;
     double logPartition = Double.NEGATIVE_INFINITY;
@@ -88,7 +93,8 @@ final class GlobalDecoder {
       Passage passage = passages.get(candidate.key().passage());
       int from = Window.unpackStart(candidate.key().span());
       int to = Window.unpackEnd(candidate.key().span());
-      String text = texts.computeIfAbsent(candidate.key().passage(), p -> new PassageText(passage.text())).substring(from, to);
+      String text =
+          texts.computeIfAbsent(candidate.key().passage(), p -> new PassageText(passage.text())).substring(from, to);
       answers.add(new Answer(text, candidate.score(), Math.exp(candidate.score() - logPartition), passage, from, to));
     }
     boolean noAnswer =

@@ -41,7 +41,12 @@ final class PipelineDecoder {
   }
 
   static ReaderResult decode(
-      List<Window> windows, float[][] starts, float[][] ends, List<Passage> passages, ReadOptions options, ReadStats stats) {
+      List<Window> windows,
+      float[][] starts,
+      float[][] ends,
+      List<Passage> passages,
+      ReadOptions options,
+      ReadStats stats) {
     int topK = options.topK();
     int preTopK = options.alignToWords() ? topK * 2 + 10 : topK;
     double minNullScore = 1_000_000;

@@ -14,7 +14,8 @@ public record ReadRequest(String question, List<Passage> passages) {
 
   public ReadRequest {
     if (question == null || question.isBlank()) {
-      throw new InvalidInputException("question must not be blank; question=" + (question == null ? "null" : "\"" + question + "\""));
+      throw new InvalidInputException(
+          "question must not be blank; question=" + (question == null ? "null" : "\"" + question + "\""));
     }
     if (passages == null || passages.isEmpty()) {
       throw new InvalidInputException("at least one passage is needed to read; passages=" + passages);

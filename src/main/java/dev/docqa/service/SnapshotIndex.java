@@ -5,8 +5,6 @@ import dev.docqa.indexing.SearchableIndex;
 import dev.docqa.replication.IndexReplica;
 import dev.docqa.replication.IndexSnapshot;
 import java.io.IOException;
-import java.util.Map;
-import org.apache.lucene.index.DirectoryReader;
 
 /**
  * The replica's newest published commit as a {@link SearchableIndex}: each search leases one snapshot, so a search
@@ -28,11 +26,6 @@ final class SnapshotIndex implements SearchableIndex {
     } catch (IOException e) {
       throw new DocqaException("cannot search the index: " + e.getMessage(), e);
     }
-  }
-
-  @Override
-  public Map<String, String> commitUserData() {
-    return search(searcher -> ((DirectoryReader) searcher.getIndexReader()).getIndexCommit().getUserData());
   }
 
   @Override

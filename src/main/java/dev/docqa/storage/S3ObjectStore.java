@@ -128,39 +128,48 @@ public final class S3ObjectStore implements ObjectStore {
       case PutCondition.IfAbsent ifAbsent -> request.ifNoneMatch("*");
       case PutCondition.IfMatch ifMatch -> request.ifMatch('"' + ETags.normalize(ifMatch.etag()) + '"');
     }
-    try {
-      // No transport retry here: a retried conditional put is decided by resolveConditionalPut.
-      return ETags.normalize(client.putObject(request.build(), RequestBody.fromBytes(content)).eTag());
-    } catch (S3Exception e) {
-      // 412: condition false; 409: a concurrent conditional write won; 404: If-Match on a missing object.
-      boolean lost =
-          e.statusCode() == 412
-              || e.statusCode() == 409
-              || (e.statusCode() == 404 && condition instanceof PutCondition.IfMatch);
-      if (!lost) {
-        throw failure("put", key, e);
+    PutObjectRequest built = request.build();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return ETags.normalize(client.putObject(built, RequestBody.fromBytes(content)).eTag());
+      } catch (S3Exception e) {
+        // 412: condition false; 409: a concurrent conditional write won; 404: If-Match on a missing object.
+        boolean lost =
+            e.statusCode() == 412
+                || e.statusCode() == 409
+                || (e.statusCode() == 404 && condition instanceof PutCondition.IfMatch);
+        if (!lost) {
+          throw failure("put", key, e);
+        }
+        // An SDK retry of a put that did land answers 412 too: our content at the key means we won.
+        return decideConditionalPut(key, content, condition)
+            .orElseThrow(() -> lostPut(key, condition, e));
+      } catch (SdkClientException | UncheckedIOException e) {
+        // The answer was lost (e.g. a kept-alive connection the server had closed): the object now at the key tells
+        // whether the put landed; if it did not and the condition still holds, putting again is safe.
+        Optional<String> decided =
+            condition instanceof PutCondition.Always ? Optional.empty() : decideConditionalPut(key, content, condition);
+        if (decided.isPresent()) {
+          return decided.get();
+        }
+        if (attempt == TRANSPORT_ATTEMPTS) {
+          throw new StorageException(
+              "put of " + key + " in " + describe() + " failed after " + attempt + " attempts: " + e.getMessage(), e);
+        }
       }
-      return resolveConditionalPut(key, content, condition, e, true);
-    } catch (SdkClientException | UncheckedIOException e) {
-      if (condition instanceof PutCondition.Always) {
-        throw new StorageException("put " + key + " in " + describe() + " failed: " + e.getMessage(), e);
-      }
-      return resolveConditionalPut(key, content, condition, e, false);
     }
   }
 
   /**
-   * Decides a conditional put whose answer was a rejection or lost: an SDK retry of a put that did land answers 412,
-   * and a server that rejects a put before reading its body may reset the connection instead of answering. The object
-   * now at the key tells: our content there means our put won (callers write unique content, e.g. a manifest naming its
-   * writer); other content means it lost.
+   * Decides a conditional put from the object now at the key: our content there means our put won (callers write unique
+   * content, e.g. a manifest naming its writer); a condition that no longer holds means it lost; empty when the put did
+   * not land and may be tried again.
    */
-  private String resolveConditionalPut(
-      String key, byte[] content, PutCondition condition, RuntimeException cause, boolean rejected) {
+  private Optional<String> decideConditionalPut(String key, byte[] content, PutCondition condition) {
     String ours = ETags.of(content);
     Optional<ObjectInfo> now = head(key);
     if (now.isPresent() && now.get().etag().equals(ours)) {
-      return ours;
+      return Optional.of(ours);
     }
     boolean conditionFails =
         switch (condition) {
@@ -169,11 +178,15 @@ public final class S3ObjectStore implements ObjectStore {
           case PutCondition.IfMatch ifMatch ->
               now.isEmpty() || !now.get().etag().equals(ETags.normalize(ifMatch.etag()));
         };
-    if (rejected || conditionFails) {
-      throw new PreconditionFailedException(
-          "conditional put of " + key + " in " + describe() + " lost (" + condition + ")", cause);
+    if (conditionFails) {
+      throw lostPut(key, condition, null);
     }
-    throw new StorageException("conditional put of " + key + " in " + describe() + " failed: " + cause.getMessage(), cause);
+    return Optional.empty();
+  }
+
+  private PreconditionFailedException lostPut(String key, PutCondition condition, RuntimeException cause) {
+    return new PreconditionFailedException(
+        "conditional put of " + key + " in " + describe() + " lost (" + condition + ")", cause);
   }
 
   @Override

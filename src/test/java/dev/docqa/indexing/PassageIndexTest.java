@@ -7,18 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.docqa.DocqaException;
 import dev.docqa.document.Passage;
-import java.nio.file.Files;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,23 +52,23 @@ class PassageIndexTest {
   }
 
   @Test
-  void newIndexHasAFirstCommitThatReadersCanOpen() {
-    try (ReadOnlyPassageIndex reader = ReadOnlyPassageIndex.open(dir)) {
-      assertEquals(0, reader.passageCount());
+  void newIndexHasAFirstCommitThatReadersCanOpen() throws Exception {
+    try (Directory directory = FSDirectory.open(dir); DirectoryReader reader = DirectoryReader.open(directory)) {
+      assertEquals(0, reader.numDocs());
     }
   }
 
   @Test
   void replaceSwapsAllPassagesAndSameHashIsANoOp() {
-    assertEquals(IndexChange.Status.INDEXED, index.replace(doc("a.txt", "h1", "one", "two", "three")).status());
+    assertEquals(DocumentChange.Status.INDEXED, index.replace(doc("a.txt", "h1", "one", "two", "three")).status());
     assertEquals(3, index.passageCount());
     long generation = generation();
 
-    IndexChange same = index.replace(doc("a.txt", "h1", "one", "two", "three"));
-    assertEquals(IndexChange.Status.UNCHANGED, same.status());
+    DocumentChange same = index.replace(doc("a.txt", "h1", "one", "two", "three"));
+    assertEquals(new DocumentChange("a.txt", DocumentChange.Status.UNCHANGED, 3), same);
     assertEquals(generation, generation(), "no commit for unchanged content");
 
-    assertEquals(IndexChange.Status.INDEXED, index.replace(doc("a.txt", "h2", "uno", "omega")).status());
+    assertEquals(DocumentChange.Status.INDEXED, index.replace(doc("a.txt", "h2", "uno", "omega")).status());
     assertEquals(2, index.passageCount());
     assertEquals(0, hits("three"), "old passages are gone");
     assertEquals(1, hits("omega"));
@@ -84,10 +89,10 @@ class PassageIndexTest {
   @Test
   void bulkReplaceCommitsOnceAndTheLastVersionOfADocumentWins() {
     long before = generation();
-    List<IndexChange> changes = index.replaceAll(List.of(
+    List<DocumentChange> changes = index.replaceAll(List.of(
         doc("a", "h1", "first version"), doc("b", "h1", "bee"), doc("a", "h2", "second", "version")));
-    assertEquals(List.of(IndexChange.Status.INDEXED, IndexChange.Status.INDEXED, IndexChange.Status.INDEXED),
-        changes.stream().map(IndexChange::status).toList());
+    assertEquals(List.of(DocumentChange.Status.INDEXED, DocumentChange.Status.INDEXED, DocumentChange.Status.INDEXED),
+        changes.stream().map(DocumentChange::status).toList());
     assertEquals(before + 1, generation());
     assertEquals(3, index.passageCount());
     assertEquals("h2", index.indexedDocument("a").orElseThrow().contentHash());
@@ -106,8 +111,16 @@ class PassageIndexTest {
     assertTrue(e1.getMessage().contains("documentId=c"), e1.getMessage());
     IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class, () -> index.replace(wrongDim));
     assertTrue(e2.getMessage().contains("dimension=9"), e2.getMessage());
-    index.commit(Map.of());
+    index.compact(); // commits whatever the rejected batch might have left in the writer
     assertEquals(1, index.passageCount(), "the good document of the rejected batch was not written either");
+  }
+
+  @Test
+  void aDocumentIdTooLongForALuceneTermIsRejectedBeforeWriting() {
+    DocumentPassages tooLong = doc("x".repeat(IndexWriter.MAX_TERM_LENGTH + 1), "h1", "text");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> index.replace(tooLong));
+    assertTrue(e.getMessage().contains("at most " + IndexWriter.MAX_TERM_LENGTH + " UTF-8 bytes"), e.getMessage());
+    assertEquals(0, index.passageCount());
   }
 
   @Test
@@ -121,6 +134,19 @@ class PassageIndexTest {
   }
 
   @Test
+  void compactLeavesOneSegmentWithTheSamePassages() {
+    for (int d = 0; d < 5; d++) {
+      index.replace(doc("doc" + d, "h", "alpha " + d, "beta " + d));
+    }
+    index.delete("doc0");
+    assertTrue(index.search(s -> s.getIndexReader().leaves().size()) > 1);
+    index.compact();
+    assertEquals(1, (int) index.search(s -> s.getIndexReader().leaves().size()));
+    assertEquals(8, index.passageCount());
+    assertEquals(0, hits("0"));
+  }
+
+  @Test
   void reopenKeepsDataAndRejectsAnotherDimension() {
     index.replace(doc("a", "h1", "persisted"));
     index.close();
@@ -128,45 +154,6 @@ class PassageIndexTest {
     assertTrue(e.getMessage().contains("index dimension=8"), e.getMessage());
     index = PassageIndex.open(dir, DIM, VectorFormat.FLOAT32);
     assertEquals(1, index.passageCount());
-  }
-
-  @Test
-  void snapshotPinsCommitFilesAndCarriesUserData() throws Exception {
-    index.replace(doc("a", "h1", "first"));
-    index.commit(Map.of("sequence", "41"));
-    try (CommitSnapshot snapshot = index.snapshot()) {
-      assertEquals(Map.of("sequence", "41"), snapshot.userData());
-      assertTrue(snapshot.fileNames().contains(snapshot.segmentsFileName()));
-      index.replace(doc("a", "h2", "second"));
-      index.replace(doc("a", "h3", "third"));
-      for (String file : snapshot.fileNames()) {
-        assertTrue(Files.exists(dir.resolve(file)), "pinned file still there: " + file);
-      }
-      assertEquals(Map.of("sequence", "41"), index.commitUserData(), "user data stays until replaced");
-    }
-    index.commit(Map.of("sequence", "42"));
-    try (ReadOnlyPassageIndex reader = ReadOnlyPassageIndex.open(dir)) {
-      assertEquals(Map.of("sequence", "42"), reader.commitUserData());
-    }
-  }
-
-  @Test
-  void readOnlyIndexSeesNewCommitsAfterRefresh() {
-    index.replace(doc("a", "h1", "first"));
-    try (ReadOnlyPassageIndex reader = ReadOnlyPassageIndex.open(dir)) {
-      assertEquals(1, reader.passageCount());
-      assertFalse(reader.refresh());
-      index.replace(doc("b", "h1", "second", "third"));
-      assertEquals(1, reader.passageCount(), "serves its commit until refreshed");
-      assertTrue(reader.refresh());
-      assertEquals(3, reader.passageCount());
-    }
-  }
-
-  @Test
-  void readOnlyOpenOfAnEmptyDirectoryFailsWithTheDirectory(@TempDir Path empty) {
-    DocqaException e = assertThrows(DocqaException.class, () -> ReadOnlyPassageIndex.open(empty));
-    assertTrue(e.getMessage().contains(empty.toString()), e.getMessage());
   }
 
   @Test
@@ -209,8 +196,10 @@ class PassageIndexTest {
   }
 
   private long generation() {
-    try (CommitSnapshot snapshot = index.snapshot()) {
-      return snapshot.generation();
+    try (Directory directory = FSDirectory.open(dir)) {
+      return SegmentInfos.getLastCommitGeneration(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

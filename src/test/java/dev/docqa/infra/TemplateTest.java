@@ -293,6 +293,9 @@ class TemplateTest {
     assertEquals(ask, ingest, "ask must read the index and models exactly as ingest wrote them");
     assertTrue(ask.get("DOCQA_STORAGE_LOCATION").path("Fn::Sub").asText().startsWith("s3://${DocumentsBucket}"));
     assertTrue(ask.get("DOCQA_STORAGE_CACHE_DIR").asText().startsWith("/tmp/"), "only /tmp is writable on Lambda");
+    // The functions must look for documents and the index where the notifications and permissions point.
+    assertEquals("DocumentsPrefix", ask.get("DOCQA_STORAGE_DOCUMENT_PREFIX").path("Ref").asText());
+    assertEquals("IndexPrefix", ask.get("DOCQA_STORAGE_INDEX_PREFIX").path("Ref").asText());
     assertFalse(ask.containsKey("JAVA_TOOL_OPTIONS"), "the image's JAVA_TOOL_OPTIONS (ai.djl.offline) must stand");
   }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,7 +179,7 @@ class PipelineModeTest {
             context.offsetByCodePoints(0, chars[0]), context.offsetByCodePoints(0, chars[1]));
         Dict same = null;
         for (Dict answer : answers) {
-          if (answer.answer.toLowerCase(java.util.Locale.ROOT).equals(target.toLowerCase(java.util.Locale.ROOT))) {
+          if (answer.answer.toLowerCase(Locale.ROOT).equals(target.toLowerCase(Locale.ROOT))) {
             same = answer;
             break;
           }

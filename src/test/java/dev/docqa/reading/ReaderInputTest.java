@@ -15,6 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,6 +130,36 @@ class ReaderInputTest {
             ModelLoadException.class,
             () -> Reader.open(new ReaderSettings(empty.toString(), 64, 16, 15, 8, 1), ModelResolver.withoutS3(cache)));
     assertTrue(e.getMessage().contains("TorchScript"), e.getMessage());
+  }
+
+  @Test
+  void concurrentReadsAgreeWithSequentialOnes() throws Exception {
+    Random random = new Random(11);
+    List<ReadRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      requests.add(new ReadRequest(
+          RandomTexts.question(random), List.of(Passage.ofText("d" + i, RandomTexts.words(random, 30 + random.nextInt(60))))));
+    }
+    ReadOptions options = ReadOptions.defaults().withTopK(3);
+    List<ReaderResult> sequential = new ArrayList<>();
+    for (ReadRequest request : requests) {
+      sequential.add(reader.read(request.question(), request.passages(), options));
+    }
+    List<Future<ReaderResult>> futures = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      for (ReadRequest request : requests) {
+        futures.add(pool.submit(() -> reader.read(request.question(), request.passages(), options)));
+      }
+      for (int i = 0; i < requests.size(); i++) {
+        List<Answer> expected = sequential.get(i).answers();
+        List<Answer> actual = futures.get(i).get().answers();
+        assertEquals(expected.size(), actual.size());
+        for (int a = 0; a < expected.size(); a++) {
+          assertEquals(expected.get(a).text(), actual.get(a).text(), "request " + i);
+          assertEquals(expected.get(a).score(), actual.get(a).score(), 1e-4, "request " + i);
+        }
+      }
+    }
   }
 
   @Test

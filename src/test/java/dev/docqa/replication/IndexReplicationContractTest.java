@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.docqa.DocqaException;
+import dev.docqa.storage.FaultyObjectStore;
 import dev.docqa.storage.ObjectInfo;
 import dev.docqa.storage.ObjectStore;
 import dev.docqa.storage.StorageException;

@@ -5,16 +5,12 @@ package dev.docqa.indexing;
  *
  * @param passages passages of the document in the index after the write
  */
-public record IndexChange(String documentId, Status status, int passages) {
+public record DocumentChange(String documentId, Status status, int passages) {
 
   public enum Status {
     /** The document's passages were replaced (or added) in a commit. */
     INDEXED,
     /** The stored content hash was the same: nothing was written. */
-    UNCHANGED,
-    /** All of the document's passages were removed. */
-    DELETED,
-    /** Deletion was asked for a document that is not in the index. */
-    ABSENT
+    UNCHANGED
   }
 }
