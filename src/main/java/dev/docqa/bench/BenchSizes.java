@@ -13,7 +13,6 @@ import java.util.List;
  * @param djlInputs single-window inputs of the DJL translator comparison
  * @param retrievalPassages index sizes of the retrieval section (random unit vectors, real question embeddings)
  * @param retrievalQueries questions per index size
- * @param int8AtLargest also measure the largest size with 8-bit quantised vectors
  * @param documents generated documents ingested through the service, each of {@code documentWords} words
  * @param askQuestions questions asked end to end at top-k 5
  * @param askTopKs top-k values of the latency series, with {@code topKQuestions} questions each
@@ -27,7 +26,6 @@ record BenchSizes(
     int djlInputs,
     List<Integer> retrievalPassages,
     int retrievalQueries,
-    boolean int8AtLargest,
     int documents,
     int documentWords,
     int askQuestions,
@@ -35,11 +33,11 @@ record BenchSizes(
     int topKQuestions) {
 
   static BenchSizes full() {
-    return new BenchSizes(3, 4, 3, 250, List.of(1, 4, 16, 32), 16, List.of(10_000, 100_000), 200, true, 12, 1_500, 15,
+    return new BenchSizes(3, 4, 3, 250, List.of(1, 4, 16, 32), 16, List.of(10_000, 100_000), 200, 12, 1_500, 15,
         List.of(1, 3, 5, 10), 4);
   }
 
   static BenchSizes quick() {
-    return new BenchSizes(1, 2, 2, 120, List.of(1, 4), 4, List.of(500, 1_000), 10, false, 2, 300, 3, List.of(1, 2), 2);
+    return new BenchSizes(1, 2, 2, 120, List.of(1, 4), 4, List.of(500, 1_000), 10, 2, 300, 3, List.of(1, 2), 2);
   }
 }

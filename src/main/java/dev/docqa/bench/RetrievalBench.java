@@ -65,17 +65,14 @@ final class RetrievalBench {
     Samples embedding = Samples.time(0, questions.size(), i -> embedder.embedQuery(questions.get(i)));
     ArrayNode results = JsonNodeFactory.instance.arrayNode();
     for (int passages : sizes.retrievalPassages()) {
-      results.add(atSize(passages, VectorFormat.FLOAT32, corpus, questions, questionVectors, embedding));
-    }
-    if (sizes.int8AtLargest()) {
-      int largest = sizes.retrievalPassages().getLast();
-      results.add(atSize(largest, VectorFormat.INT8, corpus, questions, questionVectors, embedding));
+      results.add(atSize(passages, corpus, questions, questionVectors, embedding));
     }
     return results;
   }
 
-  private ObjectNode atSize(int passages, VectorFormat format, Corpus corpus, List<String> questions,
-      List<float[]> vectors, Samples embedding) {
+  private ObjectNode atSize(int passages, Corpus corpus, List<String> questions, List<float[]> vectors,
+      Samples embedding) {
+    VectorFormat format = VectorFormat.FLOAT32; // what the service indexes with
     ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("passages", passages);
     json.put("vector_format", format.name());
