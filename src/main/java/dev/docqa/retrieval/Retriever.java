@@ -82,11 +82,15 @@ public final class Retriever {
    *
    * @param question the question (cut to {@link RetrievalSettings#maxQuestionChars()} here, as in {@link #retrieve})
    * @param vector the question's embedding; {@code null} only for {@link RetrieverMode#BM25}
+   * @throws InvalidInputException for a blank question, a top-k out of range or an over-long prefix
    */
   public List<ScoredPassage> search(
       String question, float[] vector, RetrieverMode mode, int topK, String documentPrefix) {
     String text = QueryText.bounded(question, settings.maxQuestionChars());
     requireLimits(topK, documentPrefix);
+    if (mode != RetrieverMode.BM25 && vector == null) {
+      throw new IllegalArgumentException("retriever mode " + mode.id() + " needs the question's embedding; vector=null");
+    }
     Query filter = documentPrefix == null || documentPrefix.isEmpty()
         ? null
         : PassageSchema.documentPrefixFilter(documentPrefix);
