@@ -97,7 +97,7 @@ public final class Bench {
       report.set("reader", reader.json());
 
       DocqaSettings settings = DocqaSettings.defaults()
-          .withReader(new ReaderSettings(location, 384, 128, 15, 32, 0))
+          .withReader(Bench.readerAt(location))
           .withStorage(new StorageSettings(work.resolve("store").toString(), work.resolve("cache"),
               Duration.ofSeconds(2)));
       try (Embedder embedder = Embedders.openBuiltin(EmbedderSettings.defaults())) {
@@ -123,6 +123,13 @@ public final class Bench {
     } finally {
       deleteTree(work);
     }
+  }
+
+  /** The default reader settings with the reader at {@code location}. */
+  static ReaderSettings readerAt(String location) {
+    ReaderSettings d = ReaderSettings.defaults();
+    return new ReaderSettings(location, d.maxSeqLength(), d.docStride(), d.maxAnswerLength(), d.maxBatchSize(),
+        d.intraOpThreads());
   }
 
   /** The distilbert-base-shaped reader, made by the project's script on first use. */

@@ -33,7 +33,7 @@ record BenchSizes(
     int topKQuestions) {
 
   static BenchSizes full() {
-    return new BenchSizes(3, 3, 3, 250, List.of(1, 8, 32), 12, List.of(10_000, 100_000), 200, 10, 1_500, 12,
+    return new BenchSizes(3, 3, 3, 250, List.of(1, 4, 16, 32), 12, List.of(10_000, 100_000), 200, 10, 1_500, 12,
         List.of(1, 5, 10), 3);
   }
 

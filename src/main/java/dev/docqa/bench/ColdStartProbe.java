@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.docqa.config.DocqaSettings;
-import dev.docqa.config.ReaderSettings;
 import dev.docqa.config.StorageSettings;
 import dev.docqa.models.ModelResolver;
 import dev.docqa.service.AskRequest;
@@ -60,7 +59,7 @@ final class ColdStartProbe {
     });
     Path cache = Path.of(args[2]);
     DocqaSettings settings = DocqaSettings.defaults()
-        .withReader(new ReaderSettings(args[0], 384, 128, 15, 32, 0))
+        .withReader(Bench.readerAt(args[0]))
         .withStorage(new StorageSettings(args[1], cache, Duration.ofSeconds(2)));
     try (ObjectStore store = ObjectStores.open(settings.storage());
         DocQaService service = DocQaService.open(settings, store, ModelResolver.withoutS3(cache.resolve("models")))) {

@@ -54,7 +54,7 @@ final class ReaderBench {
       }
       requests.add(new ReadRequest(corpus.question(), passages));
     }
-    ReaderSettings settings = settings(32);
+    ReaderSettings settings = settings(ReaderSettings.defaults().maxBatchSize());
     try (Reader reader = Reader.open(settings, resolver);
         BareForward bare = BareForward.load(reader.model())) {
       json.set("model", shape(reader.model()));
@@ -73,8 +73,11 @@ final class ReaderBench {
     return new Figures(json, byBatch);
   }
 
+  /** The default reader settings for {@code location}, with at most {@code maxBatchSize} windows per pass. */
   private ReaderSettings settings(int maxBatchSize) {
-    return new ReaderSettings(location, 384, 128, 15, maxBatchSize, 0);
+    ReaderSettings d = ReaderSettings.defaults();
+    return new ReaderSettings(location, d.maxSeqLength(), d.docStride(), d.maxAnswerLength(), maxBatchSize,
+        d.intraOpThreads());
   }
 
   /**
