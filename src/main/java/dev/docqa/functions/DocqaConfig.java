@@ -93,7 +93,7 @@ public interface DocqaConfig {
     @WithDefault("15")
     int maxAnswerLength();
 
-    @WithDefault("32")
+    @WithDefault("4")
     int maxBatchSize();
 
     @WithDefault("0")

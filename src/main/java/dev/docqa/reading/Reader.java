@@ -98,14 +98,8 @@ public final class Reader implements AutoCloseable {
       throw new IllegalStateException("reader is closed");
     }
     long began = System.nanoTime();
-    List<Window> windows = new ArrayList<>();
     int[] firstWindow = new int[requests.size() + 1];
-    for (int r = 0; r < requests.size(); r++) {
-      ReadRequest request = requests.get(r);
-      firstWindow[r] = windows.size();
-      windows.addAll(windower.windows(r, request.question(), request.passages()));
-    }
-    firstWindow[requests.size()] = windows.size();
+    List<Window> windows = windows(requests, firstWindow);
 
     float[][] starts = new float[windows.size()][];
     float[][] ends = new float[windows.size()][];
@@ -145,6 +139,30 @@ public final class Reader implements AutoCloseable {
           });
     }
     return results;
+  }
+
+  /**
+   * The forward passes {@link #readAll} runs for these requests, in order: for each batch, the real length of every
+   * row, longest first (the batch is padded to its first row). Tokenizes but runs no model; lets a benchmark time the
+   * same passes through the bare model.
+   */
+  public List<int[]> batchLengths(List<ReadRequest> requests) {
+    Objects.requireNonNull(requests, "requests");
+    return Batches.plan(windows(requests, new int[requests.size() + 1]), settings.maxBatchSize()).stream()
+        .map(Batches.Batch::lengths)
+        .toList();
+  }
+
+  /** All windows of all requests; {@code firstWindow[r]} receives the index of request r's first window. */
+  private List<Window> windows(List<ReadRequest> requests, int[] firstWindow) {
+    List<Window> windows = new ArrayList<>();
+    for (int r = 0; r < requests.size(); r++) {
+      ReadRequest request = requests.get(r);
+      firstWindow[r] = windows.size();
+      windows.addAll(windower.windows(r, request.question(), request.passages()));
+    }
+    firstWindow[requests.size()] = windows.size();
+    return windows;
   }
 
   private void requireFinite(Window window, float[] start, float[] end, List<ReadRequest> requests) {

@@ -72,19 +72,25 @@ public final class Retriever {
     String text = QueryText.bounded(question, settings.maxQuestionChars());
     RetrieverMode m = mode == null ? settings.mode() : mode;
     int k = topK == null ? settings.topK() : topK;
-    if (k < 1 || k > MAX_TOP_K) {
-      throw new InvalidInputException("topK must be in [1, " + MAX_TOP_K + "]; topK=" + k);
-    }
-    if (documentPrefix != null && documentPrefix.length() > MAX_PREFIX_CHARS) {
-      throw new InvalidInputException("documentPrefix must be at most " + MAX_PREFIX_CHARS
-          + " characters; length=" + documentPrefix.length());
-    }
+    requireLimits(k, documentPrefix); // before embedding: no model work for a bad request
     float[] vector = m == RetrieverMode.BM25 ? null : embedder.embedQuery(text);
     return search(text, vector, m, k, documentPrefix);
   }
 
-  /** Retrieval proper, given a bounded question and its embedding ({@code null} for BM25); the benchmark calls it. */
-  List<ScoredPassage> search(String text, float[] vector, RetrieverMode mode, int topK, String documentPrefix) {
+  /**
+   * Retrieval proper, for callers that embed questions themselves (batches, caches, benchmarks timing search alone).
+   *
+   * @param question the question (cut to {@link RetrievalSettings#maxQuestionChars()} here, as in {@link #retrieve})
+   * @param vector the question's embedding; {@code null} only for {@link RetrieverMode#BM25}
+   * @throws InvalidInputException for a blank question, a top-k out of range or an over-long prefix
+   */
+  public List<ScoredPassage> search(
+      String question, float[] vector, RetrieverMode mode, int topK, String documentPrefix) {
+    String text = QueryText.bounded(question, settings.maxQuestionChars());
+    requireLimits(topK, documentPrefix);
+    if (mode != RetrieverMode.BM25 && vector == null) {
+      throw new IllegalArgumentException("retriever mode " + mode.id() + " needs the question's embedding; vector=null");
+    }
     Query filter = documentPrefix == null || documentPrefix.isEmpty()
         ? null
         : PassageSchema.documentPrefixFilter(documentPrefix);
@@ -95,6 +101,16 @@ public final class Retriever {
       case HYBRID -> load(searcher,
           fuse(bm25(searcher, text, filter, depth), dense(searcher, vector, filter, depth)), topK);
     });
+  }
+
+  private static void requireLimits(int topK, String documentPrefix) {
+    if (topK < 1 || topK > MAX_TOP_K) {
+      throw new InvalidInputException("topK must be in [1, " + MAX_TOP_K + "]; topK=" + topK);
+    }
+    if (documentPrefix != null && documentPrefix.length() > MAX_PREFIX_CHARS) {
+      throw new InvalidInputException("documentPrefix must be at most " + MAX_PREFIX_CHARS
+          + " characters; length=" + documentPrefix.length());
+    }
   }
 
   private ScoreDoc[] bm25(IndexSearcher searcher, String text, Query filter, int n) throws IOException {

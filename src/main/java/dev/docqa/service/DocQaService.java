@@ -34,7 +34,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * docqa's core: extraction, splitting and embedding on the way in; retrieval and reading on the way out; the index
@@ -45,6 +51,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * compare-and-swap. Close once, after the last call.
  */
 public final class DocQaService implements DocQa {
+
+  private static final System.Logger LOG = System.getLogger(DocQaService.class.getName());
 
   private final DocqaSettings settings;
   private final Reader reader;
@@ -74,41 +82,126 @@ public final class DocQaService implements DocQa {
   }
 
   /**
-   * Loads the models and attaches to the index published in {@code store}.
+   * Loads the models and attaches to the index published in {@code store}. The reader (on the calling thread), the
+   * embedder and the index sync run side by side: each is mostly native loading or I/O, and together they are the
+   * cold start of a serverless container.
    *
    * @param models resolves the reader and embedder locations ({@code s3://}, local, classpath, model zoo)
    * @throws dev.docqa.ModelLoadException when a model cannot be found or loaded
    */
   public static DocQaService open(DocqaSettings settings, ObjectStore store, ModelResolver models) {
     StorageSettings storage = settings.storage();
-    Reader reader = null;
-    Embedder embedder = null;
-    HuggingFaceSpanTokenizer tokenizer = null;
-    IndexPublisher publisher = null;
-    IndexReplica replica = null;
-    boolean success = false;
-    Map<String, Double> timings = new LinkedHashMap<>();
-    long phase = System.nanoTime();
+    long began = System.nanoTime();
+    // Logging starts on this thread, before the loaders: JBoss LogManager (on the class path with Quarkus) deadlocks
+    // when its first use races across threads.
+    LOG.log(System.Logger.Level.DEBUG, "opening docqa: reader {0}, embedder {1}, store {2}",
+        settings.reader().model(), settings.embedder().model(), storage.location());
+    Map<String, Double> phases = new ConcurrentHashMap<>();
+    ExecutorService loaders = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("docqa-open-", 0)
+        .factory());
     try {
-      reader = Reader.open(settings.reader(), models);
-      phase = lap(timings, "reader", phase);
-      embedder = Embedders.open(settings.embedder(), location -> models.fetch(location));
-      // Passages are sized with the reader's own tokenizer, so question + passage fit its windows.
-      tokenizer = HuggingFaceSpanTokenizer.open(reader.model().tokenizerFile());
-      phase = lap(timings, "embedder", phase);
-      publisher = IndexPublisher.open(store, storage, () -> PassageWrites.writerConfig(VectorFormat.FLOAT32));
-      replica = IndexReplica.open(store, storage);
-      replica.acquire().close(); // sync the newest published index now, not on the first question
-      lap(timings, "index_sync", phase);
-      DocQaService service =
-          new DocQaService(settings, reader, embedder, tokenizer, publisher, replica, timings);
-      success = true;
-      return service;
+      Future<Embedder> embedderTask = loaders.submit(() -> timed(phases, "embedder",
+          () -> Embedders.open(settings.embedder(), location -> models.fetch(location))));
+      Future<IndexParts> indexTask = loaders.submit(() -> timed(phases, "index_sync",
+          () -> IndexParts.open(store, storage)));
+      Reader reader = null;
+      HuggingFaceSpanTokenizer tokenizer = null;
+      RuntimeException failure = null;
+      try {
+        reader = timed(phases, "reader", () -> Reader.open(settings.reader(), models));
+        // Passages are sized with the reader's own tokenizer, so question + passage fit its windows.
+        tokenizer = HuggingFaceSpanTokenizer.open(reader.model().tokenizerFile());
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+      Embedder embedder = null;
+      IndexParts index = null;
+      try {
+        embedder = await(embedderTask);
+      } catch (RuntimeException e) {
+        failure = first(failure, e);
+      }
+      try {
+        index = await(indexTask);
+      } catch (RuntimeException e) {
+        failure = first(failure, e);
+      }
+      if (failure != null) {
+        Closing.quietly(index == null ? null : index.replica(), index == null ? null : index.publisher(), tokenizer,
+            embedder, reader);
+        throw failure;
+      }
+      Map<String, Double> timings = new LinkedHashMap<>();
+      for (String phase : List.of("reader", "embedder", "index_sync")) {
+        timings.put(phase, phases.get(phase));
+      }
+      timings.put("open", millis(System.nanoTime() - began));
+      return new DocQaService(settings, reader, embedder, tokenizer, index.publisher(), index.replica(), timings);
     } finally {
-      if (!success) {
-        Closing.quietly(replica, publisher, tokenizer, embedder, reader);
+      loaders.shutdown();
+    }
+  }
+
+  /** The writing and the reading side of the published index, synced to the newest commit. */
+  private record IndexParts(IndexPublisher publisher, IndexReplica replica) {
+
+    static IndexParts open(ObjectStore store, StorageSettings storage) {
+      IndexPublisher publisher =
+          IndexPublisher.open(store, storage, () -> PassageWrites.writerConfig(VectorFormat.FLOAT32));
+      IndexReplica replica = null;
+      boolean success = false;
+      try {
+        replica = IndexReplica.open(store, storage);
+        replica.acquire().close(); // sync the newest published index now, not on the first question
+        success = true;
+        return new IndexParts(publisher, replica);
+      } finally {
+        if (!success) {
+          Closing.quietly(replica, publisher);
+        }
       }
     }
+  }
+
+  private static <T> T timed(Map<String, Double> phases, String phase, Supplier<T> load) {
+    long began = System.nanoTime();
+    T loaded = load.get();
+    phases.put(phase, millis(System.nanoTime() - began));
+    return loaded;
+  }
+
+  /** The task's result, waiting through interrupts (the loads are bounded, and what they open must be closed). */
+  private static <T> T await(Future<T> task) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException runtime) {
+            throw runtime;
+          }
+          if (e.getCause() instanceof Error error) {
+            throw error;
+          }
+          throw new DocqaException("opening docqa failed: " + e.getCause().getMessage(), e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static RuntimeException first(RuntimeException earlier, RuntimeException later) {
+    if (earlier == null) {
+      return later;
+    }
+    earlier.addSuppressed(later);
+    return earlier;
   }
 
   @Override
@@ -181,15 +274,12 @@ public final class DocQaService implements DocQa {
     return new AskResult(best.orElse(null), others, Map.of("read", millis(System.nanoTime() - began)));
   }
 
-  /** Wall time of each phase of {@link #open}: {@code reader}, {@code embedder}, {@code index_sync}. */
+  /**
+   * Wall time of each phase of {@link #open}: {@code reader}, {@code embedder} and {@code index_sync} (which overlap),
+   * and {@code open}, the whole.
+   */
   public Map<String, Double> openTimingsMs() {
     return openTimingsMs;
-  }
-
-  private static long lap(Map<String, Double> timings, String phase, long since) {
-    long now = System.nanoTime();
-    timings.put(phase, millis(now - since));
-    return now;
   }
 
   private Optional<IndexedDocument> indexedDocument(String documentId) {

@@ -1,0 +1,185 @@
+package dev.docqa.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.docqa.DocqaException;
+import dev.docqa.InvalidInputException;
+import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.EmbedderSettings;
+import dev.docqa.config.ReaderSettings;
+import dev.docqa.config.StorageSettings;
+import dev.docqa.embedding.Embedder;
+import dev.docqa.embedding.Embedders;
+import dev.docqa.models.ModelResolver;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code docqa bench}: one run measures every part against its ceiling in the same process, so the ratios hold on a
+ * noisy machine. Generated, seeded corpora; warm-ups before timing; medians. Writes a PNG plot and prints its path on
+ * stderr. Runs for minutes ({@code --quick}: seconds, with the project's tiny reader, to check the command works).
+ *
+ * <p>One run at a time per process: it sets process-wide libtorch options.
+ */
+public final class Bench {
+
+  public static final String USAGE = """
+      usage: docqa bench [--json] [--quick] [--reader DIR] [--plot FILE.png]
+        measures reader, retrieval (10k and 100k passages), ingestion, questions end to end and cold start
+        --json      print one JSON line (default: indented JSON)
+        --quick     tiny sizes and the built-in tiny reader: checks that everything runs, in seconds
+        --reader    reader model directory (default: a distilbert-base-shaped random model, made once into
+                    target/bench-models/ by src/tools/make_test_models.py with /usr/bin/python3)
+        --plot      where to write the PNG (default: docqa-bench.png)""";
+
+  static final Path DEFAULT_READER = Path.of("target", "bench-models", "distilbert-base");
+  private static final Path MODEL_SCRIPT = Path.of("src", "tools", "make_test_models.py");
+  private static final long SEED = 20261122L;
+
+  private Bench() {}
+
+  /**
+   * Runs the benchmark and prints its JSON on {@code out}.
+   *
+   * @return 0
+   * @throws InvalidInputException for an unknown or incomplete argument
+   */
+  public static int run(List<String> args, PrintStream out, PrintStream err) {
+    boolean json = false;
+    boolean quick = false;
+    String reader = null;
+    Path plot = Path.of("docqa-bench.png");
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      switch (arg) {
+        case "--json" -> json = true;
+        case "--quick" -> quick = true;
+        case "--reader" -> reader = value(args, ++i, arg);
+        case "--plot" -> plot = Path.of(value(args, ++i, arg));
+        default -> throw new InvalidInputException("unknown argument: " + arg);
+      }
+    }
+    BenchSizes sizes = quick ? BenchSizes.quick() : BenchSizes.full();
+    String location = reader != null ? reader : quick ? ReaderSettings.DEFAULT_MODEL : defaultReader(err);
+    ObjectNode report = measure(location, sizes, quick, plot, err);
+    ObjectMapper mapper = new ObjectMapper();
+    try {
+      out.println(json ? mapper.writeValueAsString(report)
+          : mapper.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    err.println("docqa bench: plot written to " + plot.toAbsolutePath());
+    return 0;
+  }
+
+  private static ObjectNode measure(String location, BenchSizes sizes, boolean quick, Path plot, PrintStream err) {
+    long began = System.nanoTime();
+    Path work = createTempDirectory();
+    try {
+      ObjectNode report = JsonNodeFactory.instance.objectNode();
+      report.put("quick", quick);
+      Machine.describe(report);
+      ModelResolver resolver = ModelResolver.withoutS3(work.resolve("models"));
+
+      err.println("docqa bench: reader " + location);
+      ReaderBench.Figures reader = new ReaderBench(resolver, location, sizes).run(new Corpus(SEED));
+      report.set("reader", reader.json());
+
+      DocqaSettings settings = DocqaSettings.defaults()
+          .withReader(Bench.readerAt(location))
+          .withStorage(new StorageSettings(work.resolve("store").toString(), work.resolve("cache"),
+              Duration.ofSeconds(2)));
+      try (Embedder embedder = Embedders.openBuiltin(EmbedderSettings.defaults())) {
+        err.println("docqa bench: ingest and ask");
+        ServiceBench.Figures service =
+            new ServiceBench(settings, resolver, embedder, sizes, work).run(new Corpus(SEED + 1));
+        report.set("ask", service.ask());
+        report.set("ingest", service.ingest());
+        err.println("docqa bench: retrieval at " + sizes.retrievalPassages() + " passages");
+        report.set("retrieval", new RetrievalBench(embedder, sizes, work).run(new Corpus(SEED + 2)));
+        err.println("docqa bench: cold start");
+        ObjectNode coldStart = ColdStart.measure(location, work.resolve("store"), work.resolve("cold-cache"),
+            new Corpus(SEED + 3).question());
+        report.put("cold_start_ms", coldStart.get("launch_to_answer_ms").asDouble());
+        report.set("cold_start_phases", coldStart);
+        Plot.write(plot, service.askP50ByTopK(), reader.tokensPerSecondByBatch(),
+            reader.json().path("model").path("name").asText());
+      }
+      report.put("plot", plot.toAbsolutePath().toString());
+      report.put("peak_rss_mb", Machine.peakRssMb());
+      report.put("seconds", Samples.round((System.nanoTime() - began) / 1e9));
+      return report;
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  /** The default reader settings with the reader at {@code location}. */
+  static ReaderSettings readerAt(String location) {
+    ReaderSettings d = ReaderSettings.defaults();
+    return new ReaderSettings(location, d.maxSeqLength(), d.docStride(), d.maxAnswerLength(), d.maxBatchSize(),
+        d.intraOpThreads());
+  }
+
+  /** The distilbert-base-shaped reader, made by the project's script on first use. */
+  private static String defaultReader(PrintStream err) {
+    if (Files.isDirectory(DEFAULT_READER)) {
+      return DEFAULT_READER.toAbsolutePath().toString();
+    }
+    if (!Files.isRegularFile(MODEL_SCRIPT)) {
+      throw new InvalidInputException("no reader: " + DEFAULT_READER + " is absent and " + MODEL_SCRIPT
+          + " is not here to make it; run from the repository root, or pass --reader DIR or --quick");
+    }
+    err.println("docqa bench: making " + DEFAULT_READER + " (once)");
+    try {
+      Process process = new ProcessBuilder("/usr/bin/python3", MODEL_SCRIPT.toString(), "--shape", "distilbert-base",
+          "--out", DEFAULT_READER.toString()).inheritIO().redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+        process.destroyForcibly();
+        throw new DocqaException("making " + DEFAULT_READER + " with /usr/bin/python3 " + MODEL_SCRIPT + " failed");
+      }
+    } catch (IOException e) {
+      throw new DocqaException("cannot run /usr/bin/python3 " + MODEL_SCRIPT + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DocqaException("interrupted while making " + DEFAULT_READER, e);
+    }
+    return DEFAULT_READER.toAbsolutePath().toString();
+  }
+
+  private static String value(List<String> args, int i, String flag) {
+    if (i >= args.size() || args.get(i).startsWith("--")) {
+      throw new InvalidInputException(flag + " needs a value");
+    }
+    return args.get(i);
+  }
+
+  private static Path createTempDirectory() {
+    try {
+      return Files.createTempDirectory("docqa-bench-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a work directory under java.io.tmpdir", e);
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+}
