@@ -74,9 +74,9 @@ class MainTest {
 
   @Test
   void unknownCommandsAreUsageErrors() {
-    Run run = run("bench", "--json");
+    Run run = run("summarize", "--json");
     assertEquals(Main.EXIT_USAGE, run.exitCode());
-    assertEquals("docqa: unknown command: bench", run.errLines().getFirst());
+    assertEquals("docqa: unknown command: summarize", run.errLines().getFirst());
   }
 
   @ParameterizedTest
