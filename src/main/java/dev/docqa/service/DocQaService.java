@@ -54,7 +54,6 @@ public final class DocQaService implements DocQa {
 
   private static final System.Logger LOG = System.getLogger(DocQaService.class.getName());
 
-  private final DocqaSettings settings;
   private final Reader reader;
   private final Embedder embedder;
   private final HuggingFaceSpanTokenizer splitterTokenizer;
@@ -70,7 +69,6 @@ public final class DocQaService implements DocQa {
       HuggingFaceSpanTokenizer splitterTokenizer, IndexPublisher publisher, IndexReplica replica,
       Map<String, Double> openTimingsMs) {
     this.openTimingsMs = Map.copyOf(openTimingsMs);
-    this.settings = settings;
     this.reader = reader;
     this.embedder = embedder;
     this.splitterTokenizer = splitterTokenizer;
@@ -101,7 +99,7 @@ public final class DocQaService implements DocQa {
         .factory());
     try {
       Future<Embedder> embedderTask = loaders.submit(() -> timed(phases, "embedder",
-          () -> Embedders.open(settings.embedder(), location -> models.fetch(location))));
+          () -> Embedders.open(settings.embedder(), models::fetch)));
       Future<IndexParts> indexTask = loaders.submit(() -> timed(phases, "index_sync",
           () -> IndexParts.open(store, storage)));
       Reader reader = null;
