@@ -3,6 +3,7 @@ package dev.docqa.service;
 import dev.docqa.DocqaException;
 import dev.docqa.InvalidInputException;
 import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.RetrievalSettings;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.config.StorageSettings;
 import dev.docqa.document.Passage;
@@ -61,7 +62,7 @@ public final class DocQaService implements DocQa {
   private final PassageSplitter splitter;
   private final IndexPublisher publisher;
   private final IndexReplica replica;
-  private final Retriever retriever;
+  private final RetrievalSettings retrieval;
   private final Map<String, Double> openTimingsMs;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -76,7 +77,7 @@ public final class DocQaService implements DocQa {
     this.splitter = new PassageSplitter(splitterTokenizer, settings.ingest());
     this.publisher = publisher;
     this.replica = replica;
-    this.retriever = new Retriever(new SnapshotIndex(replica), embedder, settings.retrieval());
+    this.retrieval = settings.retrieval();
   }
 
   /**
@@ -239,21 +240,33 @@ public final class DocQaService implements DocQa {
   @Override
   public AskResult ask(AskRequest request) {
     long began = System.nanoTime();
-    List<ScoredPassage> hits =
-        retriever.retrieve(request.question(), request.retriever(), request.topK(), request.documentPrefix());
-    long retrieved = System.nanoTime();
-    List<Passage> passages = hits.stream().map(ScoredPassage::passage).toList();
+    Retrieved retrieved =
+        retrieveFromOneCommit(request.question(), request.retriever(), request.topK(), request.documentPrefix());
+    long retrievedAt = System.nanoTime();
+    List<Passage> passages = retrieved.hits().stream().map(ScoredPassage::passage).toList();
     AskResult result = read(request.question(), passages, request.alternatives());
     Map<String, Double> timings = new LinkedHashMap<>();
-    timings.put("retrieve", millis(retrieved - began));
+    timings.put("retrieve", millis(retrievedAt - began));
     timings.putAll(result.timingsMs());
     timings.put("total", millis(System.nanoTime() - began));
-    return new AskResult(result.answer(), result.alternatives(), timings);
+    return new AskResult(result.answer(), result.alternatives(), timings, retrieved.generation());
   }
 
   @Override
   public List<Passage> retrieve(String question, Integer topK, RetrieverMode mode) {
-    return retriever.retrieve(question, mode, topK, null).stream().map(ScoredPassage::passage).toList();
+    return retrieveFromOneCommit(question, mode, topK, null).hits().stream().map(ScoredPassage::passage).toList();
+  }
+
+  /** Passages retrieved from one published commit, and that commit's manifest generation. */
+  private record Retrieved(List<ScoredPassage> hits, long generation) {}
+
+  private Retrieved retrieveFromOneCommit(String question, RetrieverMode mode, Integer topK, String documentPrefix) {
+    // One lease for the whole retrieval: the answer then names the commit it came from, even if a newer one is
+    // published meanwhile. A retriever is a few fields and an analyzer, cheap next to embedding the question.
+    try (IndexSnapshot snapshot = replica.acquire()) {
+      Retriever retriever = new Retriever(new SnapshotIndex(snapshot), embedder, retrieval);
+      return new Retrieved(retriever.retrieve(question, mode, topK, documentPrefix), snapshot.generation());
+    }
   }
 
   @Override

@@ -2,26 +2,27 @@ package dev.docqa.service;
 
 import dev.docqa.DocqaException;
 import dev.docqa.indexing.SearchableIndex;
-import dev.docqa.replication.IndexReplica;
 import dev.docqa.replication.IndexSnapshot;
 import java.io.IOException;
 
 /**
- * The replica's newest published commit as a {@link SearchableIndex}: each search leases one snapshot, so a search
- * never sees a commit change under it. Fails with {@link dev.docqa.replication.EmptyIndexException} while nothing is
- * indexed, which the adapters turn into "not found".
+ * One leased published commit as a {@link SearchableIndex}, so every search of a request reads the same commit and the
+ * answer can name it. Fails with {@link dev.docqa.replication.EmptyIndexException} while nothing is indexed, which the
+ * adapters turn into "not found".
+ *
+ * <p>Thread-safe; valid while the caller holds the lease, which it closes itself.
  */
 final class SnapshotIndex implements SearchableIndex {
 
-  private final IndexReplica replica;
+  private final IndexSnapshot snapshot;
 
-  SnapshotIndex(IndexReplica replica) {
-    this.replica = replica;
+  SnapshotIndex(IndexSnapshot snapshot) {
+    this.snapshot = snapshot;
   }
 
   @Override
   public <T> T search(SearchAction<T> action) {
-    try (IndexSnapshot snapshot = replica.acquire()) {
+    try {
       return action.apply(snapshot.requireNonEmpty().searcher());
     } catch (IOException e) {
       throw new DocqaException("cannot search the index: " + e.getMessage(), e);
@@ -30,6 +31,6 @@ final class SnapshotIndex implements SearchableIndex {
 
   @Override
   public void close() {
-    // The replica belongs to the service.
+    // The lease belongs to the caller.
   }
 }
