@@ -45,8 +45,9 @@ import org.apache.lucene.store.IndexInput;
  * been unreferenced, or unpublished, for longer than the grace period, so readers still fetching an older commit and
  * writers between upload and publish never lose files.
  *
- * <p>Thread-safe: updates through one publisher run one at a time; use several publishers (with different work
- * directories) or processes to write concurrently.
+ * <p>Thread-safe: updates through one publisher run one at a time; use several publishers or processes to write
+ * concurrently. Publishers given the same work directory (two CLI runs on one data folder) never share it: the first
+ * holds it, the others work in private siblings. Close once, to release the work directory.
  */
 public final class IndexPublisher implements AutoCloseable {
 
@@ -54,6 +55,7 @@ public final class IndexPublisher implements AutoCloseable {
   private static final int MAX_ATTEMPTS = 100;
 
   private final IndexStorage storage;
+  private final OwnedDirectory owned;
   private final Path workDir;
   private final Supplier<IndexWriterConfig> writerConfig;
   private final Duration gcGrace;
@@ -74,7 +76,8 @@ public final class IndexPublisher implements AutoCloseable {
   /**
    * @param store where the index is published
    * @param prefix key prefix of the index in the store, ending with {@code /} (e.g. {@code index/})
-   * @param workDir a local directory this publisher owns (commits are assembled here)
+   * @param workDir a local directory for assembling commits and caching index files; while another publisher (in any
+   *     process) holds it, this one works in a private sibling instead
    * @param writerConfig a fresh Lucene writer configuration per attempt (analyzer, codec); its open mode is overridden
    * @param gcGrace how long unreferenced files are kept
    * @param clock the time GC compares store timestamps with
@@ -91,11 +94,14 @@ public final class IndexPublisher implements AutoCloseable {
       throw new IllegalArgumentException("gcGrace must be positive; gcGrace=" + gcGrace);
     }
     this.storage = new IndexStorage(store, prefix);
-    this.workDir = workDir;
+    this.owned = OwnedDirectory.claim(workDir);
+    this.workDir = owned.path();
     this.writerConfig = writerConfig;
     this.gcGrace = gcGrace;
     this.clock = clock;
-    this.cache = new LocalFileCache(store, workDir.resolve("files"));
+    // Held exclusively now, so attempts a killed process left behind can go.
+    LocalFileCache.deleteRecursively(this.workDir.resolve("attempts"));
+    this.cache = new LocalFileCache(store, this.workDir.resolve("files"));
   }
 
   /**
@@ -213,7 +219,9 @@ public final class IndexPublisher implements AutoCloseable {
 
   @Override
   public void close() {
-    LocalFileCache.deleteRecursively(workDir.resolve("attempts"));
+    try (owned) {
+      LocalFileCache.deleteRecursively(workDir.resolve("attempts"));
+    }
   }
 
   private IndexWriterConfig configure(boolean hasBase) {

@@ -41,6 +41,7 @@ public final class IndexReplica implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(IndexReplica.class.getName());
 
   private final IndexStorage storage;
+  private final OwnedDirectory owned;
   private final Path localDir;
   private final Duration maxStaleness;
   private final Clock clock;
@@ -56,7 +57,8 @@ public final class IndexReplica implements AutoCloseable {
   /**
    * @param store where the index is published
    * @param prefix the index's key prefix in the store, as given to the {@link IndexPublisher}
-   * @param localDir a local directory this replica owns; its previous content is discarded
+   * @param localDir a local directory for the replica's files; its previous commits are discarded. While another
+   *     replica (in any process) holds it, this one works in a private sibling instead
    * @param maxStaleness how long a checked commit is served before the store is asked again
    * @param clock time source for the staleness bound
    */
@@ -65,11 +67,12 @@ public final class IndexReplica implements AutoCloseable {
       throw new IllegalArgumentException("maxStaleness must be >= 0; maxStaleness=" + maxStaleness);
     }
     this.storage = new IndexStorage(store, prefix);
-    this.localDir = localDir;
+    this.owned = OwnedDirectory.claim(localDir);
+    this.localDir = owned.path();
     this.maxStaleness = maxStaleness;
     this.clock = clock;
-    LocalFileCache.deleteRecursively(localDir.resolve("commits"));
-    this.cache = new LocalFileCache(store, localDir.resolve("files"));
+    LocalFileCache.deleteRecursively(this.localDir.resolve("commits"));
+    this.cache = new LocalFileCache(store, this.localDir.resolve("files"));
   }
 
   /**
@@ -130,6 +133,7 @@ public final class IndexReplica implements AutoCloseable {
       deleteReleased();
     } finally {
       refreshLock.unlock();
+      owned.close();
     }
   }
 
