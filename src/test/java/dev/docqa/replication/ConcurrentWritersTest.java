@@ -90,7 +90,8 @@ class ConcurrentWritersTest {
         args.addAll(List.of("--index", index, "--embedder", TestServices.TINY_EMBEDDER.toString()));
         children.add(ChildJvm.start("dev.docqa.cli.CliOverS3", args, Map.of(
             "docqa.test.s3Endpoint", server.endpoint().toString(),
-            "docqa.test.cacheDir", work.resolve("cache-" + writer).toString(),
+            // One cache folder for both, as two CLI runs on one machine would share it.
+            "docqa.test.cacheDir", work.resolve("cache-processes").toString(),
             "aws.accessKeyId", S3ProxyServer.ACCESS_KEY,
             "aws.secretAccessKey", S3ProxyServer.SECRET_KEY), work.resolve("logs"), "writer-" + writer));
       }
