@@ -143,6 +143,11 @@ class CrashLoopTest {
       assertTrue(collected >= orphans.size(), "every orphan collected: " + collected + " < " + orphans.size());
       assertEquals(converged, commits.newestDocuments(), "the index after GC is the index before it");
       long storeTemp = countFiles(data.resolve("store/.docqa-tmp"));
+      // The clean run held the cache's working folders, so it cleared what the killed runs left in them.
+      Path cache = data.resolve("cache");
+      assertEquals(0, countFiles(cache.resolve("index-writer/attempts")), "publish attempts left in the cache");
+      assertEquals(List.of("index-replica", "index-replica.lock", "index-writer", "index-writer.lock", "models"),
+          list(cache), "no private working folders left behind");
 
       System.out.printf(Locale.ROOT, "{\"test\":\"crash_loop\",\"seed\":%d,\"iterations\":%d,\"processes\":%d,"
               + "\"kills\":%d,\"killed_mid_ingest\":%d,\"finished\":%d,\"documents\":%d,\"reported_complete\":%d,"
@@ -227,6 +232,12 @@ class CrashLoopTest {
     }
     Collections.shuffle(all, random);
     return all.subList(0, n);
+  }
+
+  private static List<String> list(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(file -> file.getFileName().toString()).sorted().toList();
+    }
   }
 
   private static long countFiles(Path dir) throws IOException {
