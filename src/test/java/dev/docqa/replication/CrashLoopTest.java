@@ -9,6 +9,9 @@ import dev.docqa.indexing.VectorFormat;
 import dev.docqa.replication.ChildJvm.Child;
 import dev.docqa.replication.PublishedCommits.Row;
 import dev.docqa.storage.LocalObjectStore;
+import dev.docqa.storage.ObjectStore;
+import dev.docqa.storage.S3ObjectStore;
+import dev.docqa.storage.S3ProxyServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,20 +35,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real command line ingesting into a local data folder, killed with SIGKILL at a random moment, again and again;
- * some runs are left to finish. After every run the published index must open and hold every document whole (exactly
- * one complete version, never half), with each document whose ingest the CLI reported done present in the version
- * reported, unless a later run touched it. A final clean run over everything converges to exactly one copy of every
+ * The real command line ingesting into a local data folder (or a bucket), killed with SIGKILL at a random moment, again
+ * and again; some runs are left to finish. After every run the published index must open and hold every document whole
+ * (exactly one complete version, never half), with each document whose ingest the CLI reported done present in the
+ * version reported, unless a later run touched it. A final clean run over everything converges to exactly one copy of every
  * document, and whatever the kills left behind in the index is garbage that GC collects (files no manifest names).
  *
  * <p>{@code -Ddocqa.crashLoop.iterations=N} sets the number of runs (default {@value #DEFAULT_ITERATIONS});
- * {@code -Ddocqa.crashLoop.seed=N} the seed.
+ * {@code -Ddocqa.crashLoop.seed=N} the seed; {@code -Ddocqa.crashLoop.store=s3} runs against an s3proxy bucket.
  */
 class CrashLoopTest {
 
   private static final int DEFAULT_ITERATIONS = 6;
   private static final int ITERATIONS = Integer.getInteger("docqa.crashLoop.iterations", DEFAULT_ITERATIONS);
   private static final long SEED = Long.getLong("docqa.crashLoop.seed", 7L);
+  /** {@code -Ddocqa.crashLoop.store=s3}: the runs ingest into an s3proxy bucket instead of a local data folder. */
+  private static final boolean S3 = "s3".equals(System.getProperty("docqa.crashLoop.store", "local"));
+  private static final String BUCKET = "crash-loop";
+  private static final String ROOT = "docqa";
   private static final int DOCUMENTS = 8;
   /** Every third run is left to finish, so completed ingests and kills alternate. */
   private static final int FINISH_EVERY = 3;
@@ -71,7 +78,8 @@ class CrashLoopTest {
     int killedMidIngest = 0;
     int finished = 0;
 
-    try (LocalObjectStore store = new LocalObjectStore(data.resolve("store"))) {
+    try (S3ProxyServer server = S3 ? S3ProxyServer.start() : null;
+        ObjectStore store = openStore(server, data)) {
       PublishedCommits commits = new PublishedCommits(store, StorageSettings.DEFAULT_INDEX_PREFIX, work.resolve("check"));
       for (int run = 0; run < ITERATIONS; run++) {
         Map<String, Integer> plan = new HashMap<>();
@@ -87,7 +95,7 @@ class CrashLoopTest {
         // none, into start-up and model loading).
         int afterDone = random.nextInt(plan.size());
         long extraMillis = random.nextInt(afterDone == 0 ? 4000 : 400);
-        Child child = ingest(files, data, "run-" + run);
+        Child child = ingest(server, files, data, "run-" + run);
         boolean exited = kill ? killAfter(child, afterDone, extraMillis) : child.process().waitFor(5, TimeUnit.MINUTES);
         if (!exited) {
           kills++;
@@ -115,7 +123,7 @@ class CrashLoopTest {
         files.add(documents.write(work.resolve("final"), doc, version).toString());
         written.computeIfAbsent(SyntheticDocuments.id(doc), id -> new TreeSet<>()).add(version);
       }
-      Child clean = ingest(files, data, "final");
+      Child clean = ingest(server, files, data, "final");
       assertTrue(clean.process().waitFor(5, TimeUnit.MINUTES), "the clean run finishes");
       assertEquals(0, clean.process().exitValue(), clean.stderr());
       assertEquals(finalVersions.keySet(), reported(clean.stderr()), clean.stderr());
@@ -149,11 +157,11 @@ class CrashLoopTest {
       assertEquals(List.of("index-replica", "index-replica.lock", "index-writer", "index-writer.lock", "models"),
           list(cache), "no private working folders left behind");
 
-      System.out.printf(Locale.ROOT, "{\"test\":\"crash_loop\",\"seed\":%d,\"iterations\":%d,\"processes\":%d,"
+      System.out.printf(Locale.ROOT, "{\"test\":\"crash_loop\",\"store\":\"%s\",\"seed\":%d,\"iterations\":%d,\"processes\":%d,"
               + "\"kills\":%d,\"killed_mid_ingest\":%d,\"finished\":%d,\"documents\":%d,\"reported_complete\":%d,"
               + "\"commits\":%d,\"lost\":%d,\"duplicates\":%d,\"problems\":%d,\"orphan_files\":%d,"
               + "\"gc_deleted_files\":%d,\"store_temp_leftovers\":%d,\"seconds\":%.1f}%n",
-          SEED, ITERATIONS, ITERATIONS + 1, kills, killedMidIngest, finished + 1, DOCUMENTS, everReported.size(),
+          S3 ? "s3" : "local", SEED, ITERATIONS, ITERATIONS + 1, kills, killedMidIngest, finished + 1, DOCUMENTS, everReported.size(),
           newest, lost.size(), duplicated, problems.size(), orphans.size(), collected, storeTemp,
           (System.nanoTime() - began) / 1e9);
       assertEquals(List.of(), problems);
@@ -208,11 +216,28 @@ class CrashLoopTest {
     return false;
   }
 
-  private Child ingest(List<String> files, Path data, String name) {
+  private static ObjectStore openStore(S3ProxyServer server, Path data) {
+    if (server == null) {
+      return new LocalObjectStore(data.resolve("store"));
+    }
+    server.createBucket(BUCKET);
+    return S3ObjectStore.open(server.connection(), BUCKET, ROOT + "/");
+  }
+
+  /** The real CLI on the local data folder, or (with a server) on the bucket with {@code data/cache} as its cache. */
+  private Child ingest(S3ProxyServer server, List<String> files, Path data, String name) {
     List<String> args = new ArrayList<>(List.of("ingest"));
     args.addAll(files);
-    args.addAll(List.of("--index", data.toString(), "--embedder", TestServices.TINY_EMBEDDER.toString()));
-    return ChildJvm.start("dev.docqa.cli.Main", args, Map.of(), work.resolve("logs"), name);
+    args.addAll(List.of("--index", server == null ? data.toString() : "s3://" + BUCKET + "/" + ROOT,
+        "--embedder", TestServices.TINY_EMBEDDER.toString()));
+    if (server == null) {
+      return ChildJvm.start("dev.docqa.cli.Main", args, Map.of(), work.resolve("logs"), name);
+    }
+    return ChildJvm.start("dev.docqa.cli.CliOverS3", args, Map.of(
+        "docqa.test.s3Endpoint", server.endpoint().toString(),
+        "docqa.test.cacheDir", data.resolve("cache").toString(),
+        "aws.accessKeyId", S3ProxyServer.ACCESS_KEY,
+        "aws.secretAccessKey", S3ProxyServer.SECRET_KEY), work.resolve("logs"), name);
   }
 
   /** The documents a CLI run reported done (indexed or unchanged) on its progress lines. */
