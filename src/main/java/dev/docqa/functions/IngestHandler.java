@@ -33,8 +33,8 @@ import java.util.Set;
  * <p>Failures: a malformed SQS message or a document whose processing fails puts its message ids in the partial batch
  * response, so SQS retries just those (and its redrive policy parks a message that keeps failing); for a direct S3
  * invocation the first failure, a malformed record included, is thrown after the rest of the batch ran, so Lambda
- * retries the event. A document the service rejects ({@code FAILED}: corrupt, too big) is logged
- * and acknowledged, since retrying cannot help. Thread-safe when {@link DocQa} is.
+ * retries the event. A document the service rejects ({@code FAILED}: corrupt, too big), or whose key the
+ * store refuses, is logged and acknowledged, since retrying cannot help. Thread-safe when {@link DocQa} is.
  */
 public final class IngestHandler {
 
@@ -103,6 +103,9 @@ public final class IngestHandler {
       List<DocumentEvent> events = entry.getValue();
       try {
         apply(entry.getKey(), events);
+      } catch (InvalidInputException e) {
+        // A key the store refuses (a symbolic link out of a local folder): retrying cannot help either.
+        JsonLog.warn("ingest.rejected", null, "documentId", entry.getKey(), "error", e.getMessage());
       } catch (RuntimeException e) {
         JsonLog.warn("ingest.failed", e, "documentId", entry.getKey());
         events.stream().map(DocumentEvent::messageId).forEach(id -> {
