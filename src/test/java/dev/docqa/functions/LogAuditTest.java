@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.docqa.config.StorageSettings;
 import dev.docqa.storage.ObjectStore;
 import dev.docqa.storage.PutCondition;
@@ -61,7 +63,10 @@ class LogAuditTest {
   private static final List<String> MARKERS = List.of("Brannoch", "Ossmere", "Idrith", "Tamsin Orrell");
   /** A record starts with its level, then its logger: {@code INFO|dev.docqa.functions|message}. */
   private static final Pattern RECORD_START =
-      Pattern.compile("^(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\\|", Pattern.MULTILINE);
+      Pattern.compile("^(TRACE|DEBUG|CONFIG|INFO|WARN|WARNING|ERROR|SEVERE|FATAL)\\|", Pattern.MULTILINE);
+
+  private static final ObjectReader ONE_OBJECT =
+      JSON.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readerFor(JsonNode.class);
 
   @Inject IngestHandler ingest;
   @Inject ObjectStore store;
@@ -168,8 +173,9 @@ class LogAuditTest {
     for (String record : records) {
       String[] parts = record.split("\\|", 3);
       if (parts[1].startsWith("dev.docqa")) {
-        String message = parts[2].lines().findFirst().orElse("");
-        JsonNode json = JSON.readTree(message);
+        String message = parts[2].stripTrailing();
+        assertFalse(message.contains("\n"), "one line per record, no stack trace after it: " + record);
+        JsonNode json = ONE_OBJECT.readValue(message);
         assertTrue(json.isObject() && json.get("event").isTextual(), "not a JSON line with an event: " + record);
         events.merge(json.get("event").asText(), 1, Integer::sum);
       }
