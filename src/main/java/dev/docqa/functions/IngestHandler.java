@@ -5,6 +5,7 @@ import dev.docqa.DocqaException;
 import dev.docqa.service.DocQa;
 import dev.docqa.service.IngestOutcome;
 import dev.docqa.storage.ObjectInfo;
+import dev.docqa.storage.ObjectKeys;
 import dev.docqa.storage.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,14 +26,15 @@ import java.util.Set;
  * <p>Notifications are at-least-once and unordered, so each document is reconciled with the store rather than with the
  * event: of a batch's events for one document only the newest (by {@code sequencer}) counts; it is dropped when the
  * {@link EventLedger} has seen an equal or newer one; otherwise the object as it is <em>now</em> is ingested, or the
- * document deleted when the object is gone, and the sequencer recorded. Events for other buckets or prefixes are
- * ignored with a log line.
+ * document deleted when the object is gone, and the sequencer recorded. Events for other buckets or prefixes, and
+ * keys that break the {@link ObjectKeys} rules ({@code ..}, {@code //}, backslash, NUL, over 1,024 bytes), are
+ * ignored with a log line: the store is only ever asked for keys under the documents' prefix.
  *
  * <p>Failures: a malformed SQS message or a document whose processing fails puts its message ids in the partial batch
  * response, so SQS retries just those (and its redrive policy parks a message that keeps failing); for a direct S3
  * invocation the first failure, a malformed record included, is thrown after the rest of the batch ran, so Lambda
- * retries the event. A document the service rejects ({@code FAILED}: corrupt, too big) is logged
- * and acknowledged, since retrying cannot help. Thread-safe when {@link DocQa} is.
+ * retries the event. A document the service rejects ({@code FAILED}: corrupt, too big), or whose key the
+ * store refuses, is logged and acknowledged, since retrying cannot help. Thread-safe when {@link DocQa} is.
  */
 public final class IngestHandler {
 
@@ -86,6 +88,14 @@ public final class IngestHandler {
               "reason", "not under s3://" + filter.bucket() + "/" + filter.keyPrefix());
           continue;
         }
+        try {
+          ObjectKeys.check(documentPrefix + documentId.get());
+        } catch (InvalidInputException e) {
+          // S3 allows any key; one with '..', '//', a backslash or NUL names no safe document. Retrying cannot help.
+          JsonLog.warn("ingest.ignored", null, "bucket", documentEvent.bucket(), "key", documentEvent.key(),
+              "reason", e.getMessage());
+          continue;
+        }
         byDocument.computeIfAbsent(documentId.get(), id -> new ArrayList<>()).add(documentEvent);
       }
     }
@@ -93,6 +103,9 @@ public final class IngestHandler {
       List<DocumentEvent> events = entry.getValue();
       try {
         apply(entry.getKey(), events);
+      } catch (InvalidInputException e) {
+        // A key the store refuses (a symbolic link out of a local folder): retrying cannot help either.
+        JsonLog.warn("ingest.rejected", null, "documentId", entry.getKey(), "error", e.getMessage());
       } catch (RuntimeException e) {
         JsonLog.warn("ingest.failed", e, "documentId", entry.getKey());
         events.stream().map(DocumentEvent::messageId).forEach(id -> {
