@@ -10,6 +10,7 @@ import dev.docqa.service.AskRequest;
 import dev.docqa.service.AskResult;
 import dev.docqa.service.DocQa;
 import dev.docqa.service.DocQaService;
+import dev.docqa.service.DocumentSource;
 import dev.docqa.service.IngestOutcome;
 import dev.docqa.storage.ObjectStore;
 import dev.docqa.storage.ObjectStores;
@@ -95,6 +96,11 @@ final class CoreBackend implements Backend {
     @Override
     public IngestOutcome ingest(String documentId, Path content, String sourceVersion) {
       return service.ingest(documentId, content, sourceVersion);
+    }
+
+    @Override
+    public List<IngestOutcome> ingestAll(List<DocumentSource> documents) {
+      return service.ingestAll(documents);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.docqa.cli;
 
 import dev.docqa.DocqaException;
 import dev.docqa.service.DocQa;
+import dev.docqa.service.DocumentSource;
 import dev.docqa.service.IngestOutcome;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,10 +15,17 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * {@code ingest PATH...}: indexes files and folders (recursively), one progress line per file on stderr, a summary on
- * stdout. A file that fails is reported and skipped; the exit code is 1 when any did.
+ * {@code ingest PATH...}: indexes files and folders (recursively) in batches of {@value #BATCH_SIZE} files per index
+ * commit, one progress line per file on stderr, a summary on stdout. A file that fails is reported and skipped; the exit
+ * code is 1 when any did.
  */
 final class IngestDocuments {
+
+  /**
+   * Files per index commit: one commit (and one publish) per batch instead of per file, while a failed commit costs a
+   * retry of at most this many files and progress still shows every few seconds.
+   */
+  static final int BATCH_SIZE = 16;
 
   private final Backend backend;
   private final PrintStream out;
@@ -59,13 +67,16 @@ final class IngestDocuments {
     if (!sources.isEmpty()) {
       try (DocQa docqa = backend.open(arguments.settings())) {
         started = System.nanoTime(); // the rate of indexing, not of loading models
-        int done = 0;
+        Progress progress = new Progress(sources.size(), tally, started);
+        List<Source> batch = new ArrayList<>();
         for (Source source : sources) {
-          IngestOutcome outcome = ingest(docqa, source);
-          tally.add(outcome);
-          err.printf(Locale.ROOT, "[%d/%d] %s: %s (%d passages so far, %.1f passages/s)%n", ++done,
-              sources.size(), source.documentId(), describe(outcome), tally.passages, tally.perSecond(started));
+          if (batch.size() == BATCH_SIZE || batch.stream().anyMatch(s -> s.documentId().equals(source.documentId()))) {
+            ingest(docqa, batch, progress);
+            batch.clear();
+          }
+          batch.add(source);
         }
+        ingest(docqa, batch, progress);
       }
     }
     out.printf(Locale.ROOT, "%d files: %d indexed, %d unchanged, %d failed; %d passages in %.1f s (%.1f passages/s)%n",
@@ -101,12 +112,48 @@ final class IngestDocuments {
     }
   }
 
-  private static IngestOutcome ingest(DocQa docqa, Source source) {
+  /** Ingests one batch (one index commit) and reports each file of it. */
+  private void ingest(DocQa docqa, List<Source> batch, Progress progress) {
+    List<IngestOutcome> outcomes = new ArrayList<>();
+    List<DocumentSource> documents = new ArrayList<>();
+    for (Source source : batch) {
+      try {
+        documents.add(new DocumentSource(source.documentId(), source.file(),
+            Files.getLastModifiedTime(source.file()).toString()));
+      } catch (IOException | UncheckedIOException e) {
+        progress.report(failed(source.documentId(), e));
+      }
+    }
     try {
-      return docqa.ingest(source.documentId(), source.file(), Files.getLastModifiedTime(source.file()).toString());
-    } catch (IOException | DocqaException | UncheckedIOException e) {
-      // One bad file must not stop the others; its cause is reported on its progress line.
-      return new IngestOutcome(source.documentId(), IngestOutcome.Status.FAILED, 0, Main.oneLine(e));
+      outcomes.addAll(docqa.ingestAll(documents));
+    } catch (DocqaException | UncheckedIOException e) {
+      // The batch's commit failed as a whole: every file of it is reported with the cause, the others go on.
+      documents.forEach(document -> outcomes.add(failed(document.documentId(), e)));
+    }
+    outcomes.forEach(progress::report);
+  }
+
+  private static IngestOutcome failed(String documentId, Exception e) {
+    return new IngestOutcome(documentId, IngestOutcome.Status.FAILED, 0, Main.oneLine(e));
+  }
+
+  /** Prints one progress line per file, counting as it goes. */
+  private final class Progress {
+    private final int total;
+    private final Tally tally;
+    private final long started;
+    private int done;
+
+    Progress(int total, Tally tally, long started) {
+      this.total = total;
+      this.tally = tally;
+      this.started = started;
+    }
+
+    void report(IngestOutcome outcome) {
+      tally.add(outcome);
+      err.printf(Locale.ROOT, "[%d/%d] %s: %s (%d passages so far, %.1f passages/s)%n", ++done, total,
+          outcome.documentId(), describe(outcome), tally.passages, tally.perSecond(started));
     }
   }
 

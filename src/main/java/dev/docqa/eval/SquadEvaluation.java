@@ -6,6 +6,7 @@ import dev.docqa.document.Passage;
 import dev.docqa.service.AskRequest;
 import dev.docqa.service.AskResult;
 import dev.docqa.service.DocQa;
+import dev.docqa.service.DocumentSource;
 import dev.docqa.service.IngestOutcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,10 +67,11 @@ public final class SquadEvaluation {
       List<ArticleDocument> documents = writeDocuments(dataset, workspace.resolve("documents"));
       Path indexDirectory = Files.createDirectories(workspace.resolve("index"));
       try (DocQa qa = opener.open(indexDirectory)) {
-        for (ArticleDocument document : documents) {
-          IngestOutcome outcome = qa.ingest(document.id(), document.file(), "1");
+        List<DocumentSource> sources =
+            documents.stream().map(d -> new DocumentSource(d.id(), d.file(), "1")).toList();
+        for (IngestOutcome outcome : qa.ingestAll(sources)) {
           if (outcome.status() == IngestOutcome.Status.FAILED) {
-            throw new DocqaException("could not index SQuAD article " + document.id() + ": " + outcome.error());
+            throw new DocqaException("could not index SQuAD article " + outcome.documentId() + ": " + outcome.error());
           }
         }
         return askAll(dataset, documents, qa);

@@ -1,14 +1,19 @@
 package dev.docqa.functions;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code ask} function's input: a direct question ({@link AskQuery} fields) or an API Gateway HTTP API payload
  * v2 event ({@code version}, {@code routeKey}, {@code rawPath}, {@code headers}, {@code queryStringParameters},
  * {@code body}, {@code isBase64Encoded}, {@code requestContext.http.method}). One bean holds both, since a Funqy
- * function has one input type; {@link #isApiGateway()} tells them apart.
+ * function has one input type; {@link #isApiGateway()} tells them apart. Fields the bean does not know are collected
+ * ({@link #unknownFields()}): an API Gateway event has many that do not matter, a direct question must have none.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class AskEvent extends AskQuery {
@@ -22,6 +27,7 @@ public class AskEvent extends AskQuery {
   private String body;
   private boolean base64Encoded;
   private RequestContext requestContext;
+  private final Set<String> unknownFields = new LinkedHashSet<>();
 
   /** Whether this is an API Gateway event rather than a direct question. */
   public boolean isApiGateway() {
@@ -33,6 +39,16 @@ public class AskEvent extends AskQuery {
     String method =
         requestContext == null || requestContext.getHttp() == null ? null : requestContext.getHttp().getMethod();
     return method == null ? "GET" : method.toUpperCase(java.util.Locale.ROOT);
+  }
+
+  /** Names of the top-level fields the event had that this bean does not map, in order of appearance. */
+  public List<String> unknownFields() {
+    return List.copyOf(unknownFields);
+  }
+
+  @JsonAnySetter
+  public void setUnknownField(String name, Object value) {
+    unknownFields.add(name);
   }
 
   public String getVersion() {

@@ -26,9 +26,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -40,9 +42,10 @@ import java.util.stream.Collectors;
  *
  * <p>A POST body is parsed strictly: unknown or duplicate fields, trailing content, values of the wrong JSON type
  * ({@code "top_k": "5"}, {@code "top_k": 2.5}, {@code "question": 42}) and invalid UTF-8 are 400s, since a public API
- * that guesses hides the caller's mistake (a misspelt {@code topk} would silently read the default). Direct
- * invocations share their event bean with API Gateway's, whose many fields must be ignored, so they are lenient about
- * unknown fields.
+ * that guesses hides the caller's mistake (a misspelt {@code topk} would silently read the default, a {@code model}
+ * or {@code bucket} field would look obeyed). Unknown GET parameters and unknown fields of a direct invocation are 400s
+ * (an {@link InvalidInputException}) too; only the API Gateway envelope's own fields are ignored. Nothing in a request
+ * names a bucket, a store path or a model: those come from configuration only.
  *
  * <p>Thread-safe when {@link DocQa} is.
  */
@@ -52,6 +55,11 @@ public final class AskHandler {
   static final int MAX_TOP_K = 100;
   static final int MAX_ALTERNATIVES = 20;
   static final int DEFAULT_ALTERNATIVES = 3;
+  /** The fields of a question: a direct invocation or POST body with others (or a GET with others) is a 400. */
+  static final List<String> FIELDS = List.of("question", "top_k", "retriever", "document_prefix", "alternatives");
+  /** A GET may also name the question {@code q}. */
+  private static final Set<String> QUERY_PARAMETERS =
+      Set.of("question", "q", "top_k", "retriever", "document_prefix", "alternatives");
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final ObjectReader STRICT_BODY = JsonMapper.builder()
@@ -73,9 +81,18 @@ public final class AskHandler {
     this.docQa = docQa;
   }
 
-  /** Dispatches on the event's shape: an {@link ApiGatewayResponse} for API Gateway, else an {@link AnswerView}. */
+  /**
+   * Dispatches on the event's shape: an {@link ApiGatewayResponse} for API Gateway, else an {@link AnswerView}.
+   *
+   * @throws InvalidInputException for a direct question that is invalid or has fields beyond {@link #FIELDS}
+   */
   public Object handle(AskEvent event) {
-    return event.isApiGateway() ? handleHttp(event) : ask(event);
+    if (event.isApiGateway()) {
+      return handleHttp(event);
+    }
+    // A caller who adds "model", "bucket" or "context" expects them to count: say they do not.
+    checkNoUnknownFields(event.unknownFields());
+    return ask(event);
   }
 
   /** Answers a direct question with the answer JSON (the CLI's {@code ask --json}). */
@@ -124,7 +141,9 @@ public final class AskHandler {
     }
     checkCharacters(question);
     if (question.codePoints().noneMatch(Character::isLetterOrDigit)) {
-      throw new InvalidInputException("question must contain a letter or digit; question=" + question.strip());
+      // No echo of the question: a direct invocation's error is logged by the Lambda runtime.
+      throw new InvalidInputException(
+          "question must contain a letter or digit; length=" + question.length() + " characters");
     }
     Integer topK = query.getTopK();
     if (topK != null && (topK < 1 || topK > MAX_TOP_K)) {
@@ -152,6 +171,7 @@ public final class AskHandler {
     switch (method) {
       case "GET" -> {
         Map<String, String> params = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+        checkNoUnknownFields(params.keySet().stream().filter(name -> !QUERY_PARAMETERS.contains(name)).toList());
         AskQuery query = new AskQuery();
         query.setQuestion(params.getOrDefault("question", params.get("q")));
         query.setTopK(intParam(params, "top_k"));
@@ -173,8 +193,8 @@ public final class AskHandler {
         try {
           query = STRICT_BODY.readValue(body);
         } catch (UnrecognizedPropertyException e) {
-          throw new InvalidInputException("unknown field \"" + e.getPropertyName() + "\"; known fields are "
-              + e.getKnownPropertyIds(), e);
+          throw new InvalidInputException(
+              "unknown field \"" + e.getPropertyName() + "\"; known fields are " + FIELDS, e);
         } catch (MismatchedInputException e) {
           // Jackson's own message names our classes; say which field has the wrong JSON type instead.
           String field = e.getPath().stream().map(JsonMappingException.Reference::getFieldName)
@@ -191,6 +211,13 @@ public final class AskHandler {
         return query;
       }
       default -> throw new MethodNotAllowed("method " + method + " is not allowed; use GET or POST");
+    }
+  }
+
+  private static void checkNoUnknownFields(List<String> unknown) {
+    if (!unknown.isEmpty()) {
+      throw new InvalidInputException(
+          "unknown field \"" + unknown.getFirst() + "\"; known fields are " + FIELDS + "; unknown=" + unknown);
     }
   }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * A question as JSON: {@code {"question": ..., "top_k": 5, "retriever": "hybrid", "document_prefix": "reports/",
  * "alternatives": 3}}; everything but {@code question} is optional. The direct-invocation input of {@code ask}, and
- * the body of an API Gateway POST, where unknown fields are rejected ({@link AskEvent} ignores them).
+ * the body of an API Gateway POST; unknown fields are rejected in both ({@link AskHandler}).
  */
 public class AskQuery {
 

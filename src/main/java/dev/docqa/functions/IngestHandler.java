@@ -1,10 +1,12 @@
 package dev.docqa.functions;
 
-import dev.docqa.InvalidInputException;
 import dev.docqa.DocqaException;
+import dev.docqa.InvalidInputException;
 import dev.docqa.service.DocQa;
+import dev.docqa.service.DocumentSource;
 import dev.docqa.service.IngestOutcome;
 import dev.docqa.storage.ObjectInfo;
+import dev.docqa.storage.ObjectKeys;
 import dev.docqa.storage.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,25 +16,28 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The {@code ingest} function without Quarkus: turns S3 notifications (direct or inside SQS messages) into
- * {@link DocQa#ingest}/{@link DocQa#delete} calls.
+ * {@link DocQa#delete} calls and one {@link DocQa#ingestAll} per invocation (one index commit for the batch).
  *
  * <p>Notifications are at-least-once and unordered, so each document is reconciled with the store rather than with the
  * event: of a batch's events for one document only the newest (by {@code sequencer}) counts; it is dropped when the
  * {@link EventLedger} has seen an equal or newer one; otherwise the object as it is <em>now</em> is ingested, or the
- * document deleted when the object is gone, and the sequencer recorded. Events for other buckets or prefixes are
- * ignored with a log line.
+ * document deleted when the object is gone, and the sequencer recorded. Events for other buckets or prefixes, and
+ * keys that break the {@link ObjectKeys} rules ({@code ..}, {@code //}, backslash, NUL, over 1,024 bytes), are
+ * ignored with a log line: the store is only ever asked for keys under the documents' prefix.
  *
  * <p>Failures: a malformed SQS message or a document whose processing fails puts its message ids in the partial batch
- * response, so SQS retries just those (and its redrive policy parks a message that keeps failing); for a direct S3
- * invocation the first failure, a malformed record included, is thrown after the rest of the batch ran, so Lambda
- * retries the event. A document the service rejects ({@code FAILED}: corrupt, too big) is logged
- * and acknowledged, since retrying cannot help. Thread-safe when {@link DocQa} is.
+ * response, so SQS retries just those (and its redrive policy parks a message that keeps failing); a failed commit
+ * fails every document the batch was to index. For a direct S3 invocation the first failure, a malformed record
+ * included, is thrown after the rest of the batch ran, so Lambda retries the event. A document the service rejects
+ * ({@code FAILED}: corrupt, too big), or whose key the store refuses, is logged and acknowledged, since retrying cannot
+ * help. Thread-safe when {@link DocQa} is.
  */
 public final class IngestHandler {
 
@@ -86,23 +91,30 @@ public final class IngestHandler {
               "reason", "not under s3://" + filter.bucket() + "/" + filter.keyPrefix());
           continue;
         }
+        try {
+          ObjectKeys.check(documentPrefix + documentId.get());
+        } catch (InvalidInputException e) {
+          // S3 allows any key; one with '..', '//', a backslash or NUL names no safe document. Retrying cannot help.
+          JsonLog.warn("ingest.ignored", null, "bucket", documentEvent.bucket(), "key", documentEvent.key(),
+              "reason", e.getMessage());
+          continue;
+        }
         byDocument.computeIfAbsent(documentId.get(), id -> new ArrayList<>()).add(documentEvent);
       }
     }
-    for (Map.Entry<String, List<DocumentEvent>> entry : byDocument.entrySet()) {
-      List<DocumentEvent> events = entry.getValue();
-      try {
-        apply(entry.getKey(), events);
-      } catch (RuntimeException e) {
-        JsonLog.warn("ingest.failed", e, "documentId", entry.getKey());
-        events.stream().map(DocumentEvent::messageId).forEach(id -> {
-          if (id == null) {
-            directFailures.add(e);
-          } else {
-            failedMessages.add(id);
-          }
-        });
+    // Deletes apply one by one; the documents to (re)index are downloaded, then published as one commit.
+    List<Download> downloads = new ArrayList<>();
+    try {
+      for (Map.Entry<String, List<DocumentEvent>> entry : byDocument.entrySet()) {
+        try {
+          prepare(entry.getKey(), entry.getValue()).ifPresent(downloads::add);
+        } catch (RuntimeException e) {
+          fail(entry.getKey(), entry.getValue(), e, failedMessages, directFailures);
+        }
       }
+      ingest(downloads, byDocument, failedMessages, directFailures);
+    } finally {
+      downloads.forEach(Download::deleteFile);
     }
     if (!directFailures.isEmpty()) {
       RuntimeException first = directFailures.getFirst();
@@ -112,35 +124,43 @@ public final class IngestHandler {
     return new SqsBatchResponse(List.copyOf(failedMessages));
   }
 
-  private void apply(String documentId, List<DocumentEvent> events) {
-    DocumentEvent newest = events.stream().max(Comparator.comparing(DocumentEvent::sequencer, Sequencers.ORDER)).orElseThrow();
+  /** A document's newest event, and the object it now names, downloaded. */
+  private record Download(String documentId, DocumentEvent newest, ObjectInfo object, Path file, long startedNanos) {
+
+    void deleteFile() {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        JsonLog.warn("ingest.cleanup", e, "file", file.toString());
+      }
+    }
+  }
+
+  /**
+   * Settles a document's events up to ingestion: drops them when the ledger has seen as new, deletes the document when
+   * its object is gone, else downloads the object as it is now.
+   *
+   * @return the download to ingest, or empty when the events are settled
+   */
+  private Optional<Download> prepare(String documentId, List<DocumentEvent> events) {
+    DocumentEvent newest =
+        events.stream().max(Comparator.comparing(DocumentEvent::sequencer, Sequencers.ORDER)).orElseThrow();
     if (events.size() > 1) {
       JsonLog.info("ingest.superseded", "documentId", documentId, "events", events.size(), "kept", newest.sequencer());
     }
     if (!ledger.isNew(documentId, newest.sequencer())) {
       JsonLog.info("ingest.duplicate", "documentId", documentId, "sequencer", newest.sequencer(),
           "applied", ledger.lastSequencer(documentId).orElse(null));
-      return;
+      return Optional.empty();
     }
     long started = System.nanoTime();
     String key = documentPrefix + documentId;
     Optional<ObjectInfo> now = store.head(key);
-    String action;
-    if (now.isPresent()) {
-      IngestOutcome outcome = ingestCurrent(documentId, key, now.get());
-      action = outcome.status().name().toLowerCase(java.util.Locale.ROOT);
-      if (outcome.status() == IngestOutcome.Status.FAILED) {
-        JsonLog.warn("ingest.rejected", null, "documentId", documentId, "error", outcome.error());
-      }
-    } else {
-      action = docQa.delete(documentId) ? "deleted" : "absent";
+    if (now.isEmpty()) {
+      String action = docQa.delete(documentId) ? "deleted" : "absent";
+      applied(documentId, newest, action, started);
+      return Optional.empty();
     }
-    ledger.record(documentId, newest.sequencer());
-    JsonLog.info("ingest.applied", "documentId", documentId, "kind", newest.kind().name(), "action", action,
-        "sequencer", newest.sequencer(), "ms", (System.nanoTime() - started) / 1e6);
-  }
-
-  private IngestOutcome ingestCurrent(String documentId, String key, ObjectInfo object) {
     Path file;
     try {
       Files.createDirectories(tmpDir);
@@ -148,14 +168,61 @@ public final class IngestHandler {
     } catch (IOException e) {
       throw new DocqaException("cannot create a temporary file in " + tmpDir, e);
     }
+    Download download = new Download(documentId, newest, now.get(), file, started);
     try {
       store.download(key, file);
-      return docQa.ingest(documentId, file, object.etag());
-    } finally {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        JsonLog.warn("ingest.cleanup", e, "file", file.toString());
+      return Optional.of(download);
+    } catch (RuntimeException e) {
+      download.deleteFile();
+      throw e;
+    }
+  }
+
+  /** Ingests the downloads as one batch; a failure of the batch's commit fails each of its documents. */
+  private void ingest(List<Download> downloads, Map<String, List<DocumentEvent>> byDocument,
+      Set<String> failedMessages, List<RuntimeException> directFailures) {
+    if (downloads.isEmpty()) {
+      return;
+    }
+    List<IngestOutcome> outcomes;
+    try {
+      outcomes = docQa.ingestAll(downloads.stream()
+          .map(d -> new DocumentSource(d.documentId(), d.file(), d.object().etag())).toList());
+    } catch (RuntimeException e) {
+      downloads.forEach(d -> fail(d.documentId(), byDocument.get(d.documentId()), e, failedMessages, directFailures));
+      return;
+    }
+    for (int i = 0; i < downloads.size(); i++) {
+      Download download = downloads.get(i);
+      IngestOutcome outcome = outcomes.get(i);
+      if (outcome.status() == IngestOutcome.Status.FAILED) {
+        JsonLog.warn("ingest.rejected", null, "documentId", download.documentId(), "error", outcome.error());
+      }
+      applied(download.documentId(), download.newest(), outcome.status().name().toLowerCase(Locale.ROOT),
+          download.startedNanos());
+    }
+  }
+
+  private void applied(String documentId, DocumentEvent newest, String action, long startedNanos) {
+    ledger.record(documentId, newest.sequencer());
+    JsonLog.info("ingest.applied", "documentId", documentId, "kind", newest.kind().name(), "action", action,
+        "sequencer", newest.sequencer(), "ms", (System.nanoTime() - startedNanos) / 1e6);
+  }
+
+  /** Logs a document's failure and marks its messages (or the direct invocation) for retry, unless retrying is futile. */
+  private static void fail(String documentId, List<DocumentEvent> events, RuntimeException e,
+      Set<String> failedMessages, List<RuntimeException> directFailures) {
+    if (e instanceof InvalidInputException) {
+      // A key the store refuses (a symbolic link out of a local folder): retrying cannot help either.
+      JsonLog.warn("ingest.rejected", null, "documentId", documentId, "error", e.getMessage());
+      return;
+    }
+    JsonLog.warn("ingest.failed", e, "documentId", documentId);
+    for (DocumentEvent event : events) {
+      if (event.messageId() == null) {
+        directFailures.add(e);
+      } else {
+        failedMessages.add(event.messageId());
       }
     }
   }

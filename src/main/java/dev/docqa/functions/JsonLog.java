@@ -2,11 +2,20 @@ package dev.docqa.functions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.docqa.InvalidInputException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Structured log lines: one JSON object per line, {@code {"event": ..., fields...}}, easy to query in CloudWatch. */
+/**
+ * Structured log lines: one JSON object per line, {@code {"event": ..., fields...}}, easy to query in CloudWatch. An
+ * error goes into the object too ({@code error}, and {@code stackTrace} as one string unless it is bad input), so a
+ * record is never followed by a multi-line stack trace. Callers log ids, keys, counts and timings, never a question,
+ * document text or a secret ({@code LogAuditTest}).
+ */
 final class JsonLog {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,11 +54,19 @@ final class JsonLog {
     }
     if (error == null) {
       LOG.log(level, line(event, keyValues));
-    } else {
-      Object[] withError = java.util.Arrays.copyOf(keyValues, keyValues.length + 2);
-      withError[keyValues.length] = "error";
-      withError[keyValues.length + 1] = error.toString();
-      LOG.log(level, line(event, withError), error);
+      return;
     }
+    // A rejected input's trace says nothing the message does not; a fault's is kept, as one JSON string.
+    boolean badInput = error instanceof InvalidInputException;
+    Object[] withError = Arrays.copyOf(keyValues, keyValues.length + (badInput ? 2 : 4));
+    withError[keyValues.length] = "error";
+    withError[keyValues.length + 1] = error.toString();
+    if (!badInput) {
+      StringWriter trace = new StringWriter();
+      error.printStackTrace(new PrintWriter(trace));
+      withError[keyValues.length + 2] = "stackTrace";
+      withError[keyValues.length + 3] = trace.toString();
+    }
+    LOG.log(level, line(event, withError));
   }
 }

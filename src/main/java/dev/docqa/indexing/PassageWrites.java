@@ -1,8 +1,11 @@
 package dev.docqa.indexing;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.document.Document;
@@ -44,9 +47,40 @@ public final class PassageWrites {
    *     is too long for a Lucene term (nothing is written)
    */
   public static boolean replace(IndexWriter writer, DocumentPassages document, int dimension) throws IOException {
-    List<Document> docs = PassageSchema.toLuceneDocuments(document, dimension);
-    return write(writer, document.documentId(), document.contentHash(), docs,
-        indexedDocument(writer, document.documentId()));
+    return replaceAll(writer, List.of(document), dimension).getFirst();
+  }
+
+  /**
+   * {@link #replace} for several documents in one writer session (one commit for all, by the writer's owner). Every
+   * document is validated before any is written, and the index is looked up once: a near-real-time reader per
+   * document would flush a tiny segment each time.
+   *
+   * @return for each document, in order, whether anything was written
+   * @throws IllegalArgumentException when two documents share an id, or as {@link #replace} (nothing is written)
+   */
+  public static List<Boolean> replaceAll(IndexWriter writer, List<DocumentPassages> documents, int dimension)
+      throws IOException {
+    Set<String> ids = new HashSet<>();
+    List<List<Document>> built = new ArrayList<>(documents.size());
+    for (DocumentPassages document : documents) {
+      if (!ids.add(document.documentId())) {
+        throw new IllegalArgumentException("document id appears twice in one batch: " + document.documentId());
+      }
+      built.add(PassageSchema.toLuceneDocuments(document, dimension));
+    }
+    List<Optional<IndexedDocument>> indexed = new ArrayList<>(documents.size());
+    try (DirectoryReader reader = DirectoryReader.open(writer)) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      for (DocumentPassages document : documents) {
+        indexed.add(indexedDocument(searcher, document.documentId()));
+      }
+    }
+    List<Boolean> written = new ArrayList<>(documents.size());
+    for (int i = 0; i < documents.size(); i++) {
+      DocumentPassages document = documents.get(i);
+      written.add(write(writer, document.documentId(), document.contentHash(), built.get(i), indexed.get(i)));
+    }
+    return written;
   }
 
   /**

@@ -17,6 +17,20 @@ public interface DocQa extends AutoCloseable {
    */
   IngestOutcome ingest(String documentId, Path content, String sourceVersion);
 
+  /**
+   * {@link #ingest} for several documents, each with its own outcome, in order. Implementations may publish all the
+   * changes as one commit (the service does: one index update instead of one per document); this default ingests them
+   * one by one.
+   *
+   * @throws dev.docqa.InvalidInputException when two documents share an id
+   * @throws dev.docqa.DocqaException when publishing fails: none of the batch's changes is then published, and the
+   *     whole batch can be retried (unchanged documents are no-ops)
+   */
+  default List<IngestOutcome> ingestAll(List<DocumentSource> documents) {
+    DocumentSource.requireDistinctIds(documents);
+    return documents.stream().map(d -> ingest(d.documentId(), d.content(), d.sourceVersion())).toList();
+  }
+
   /** Removes every passage of the document; {@code false} when it was not indexed. */
   boolean delete(String documentId);
 

@@ -14,7 +14,6 @@ import dev.docqa.indexing.IndexedDocument;
 import dev.docqa.indexing.PassageWrites;
 import dev.docqa.indexing.VectorFormat;
 import dev.docqa.ingestion.DocumentExtractor;
-import dev.docqa.ingestion.DocumentRejectedException;
 import dev.docqa.ingestion.ExtractedDocument;
 import dev.docqa.ingestion.HuggingFaceSpanTokenizer;
 import dev.docqa.ingestion.PassageSplitter;
@@ -31,6 +30,7 @@ import dev.docqa.retrieval.ScoredPassage;
 import dev.docqa.storage.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -205,28 +205,53 @@ public final class DocQaService implements DocQa {
 
   @Override
   public IngestOutcome ingest(String documentId, Path content, String sourceVersion) {
-    requireDocumentId(documentId);
-    ExtractedDocument document;
-    try {
-      document = extractor.extract(documentId, content);
-    } catch (DocumentRejectedException e) {
-      return new IngestOutcome(documentId, IngestOutcome.Status.FAILED, 0, e.getMessage());
+    return ingestAll(List.of(new DocumentSource(documentId, content, sourceVersion))).getFirst();
+  }
+
+  /**
+   * Extracts, splits and embeds each document, then publishes every change in one index update (one commit, one
+   * manifest): the per-commit cost (Lucene commit, upload, manifest, replica refresh) is paid once per batch.
+   */
+  @Override
+  public List<IngestOutcome> ingestAll(List<DocumentSource> documents) {
+    DocumentSource.requireDistinctIds(documents);
+    IngestOutcome[] outcomes = new IngestOutcome[documents.size()];
+    List<Integer> pending = new ArrayList<>();
+    List<DocumentPassages> changes = new ArrayList<>();
+    for (int i = 0; i < documents.size(); i++) {
+      DocumentSource source = documents.get(i);
+      ExtractedDocument document;
+      try {
+        document = extractor.extract(source.documentId(), source.content());
+      } catch (DocqaException e) {
+        // Rejected, missing or unreadable: this document fails, the rest of the batch goes on.
+        outcomes[i] = new IngestOutcome(source.documentId(), IngestOutcome.Status.FAILED, 0, e.getMessage());
+        continue;
+      }
+      // Cheap pre-check on the local replica; the authoritative same-hash check runs inside the index change.
+      if (indexedDocument(source.documentId()).map(IndexedDocument::contentHash)
+          .filter(document.contentHash()::equals).isPresent()) {
+        outcomes[i] = new IngestOutcome(source.documentId(), IngestOutcome.Status.UNCHANGED, 0, null);
+        continue;
+      }
+      List<Passage> passages = splitter.split(source.documentId(), document);
+      List<float[]> vectors = embedder.embedPassages(passages.stream().map(Passage::text).toList());
+      pending.add(i);
+      changes.add(new DocumentPassages(source.documentId(), document.contentHash(),
+          source.sourceVersion() == null ? "" : source.sourceVersion(), passages, vectors));
     }
-    // Cheap pre-check on the local replica; the authoritative same-hash check runs inside the index change.
-    if (indexedDocument(documentId).map(IndexedDocument::contentHash).filter(document.contentHash()::equals)
-        .isPresent()) {
-      return new IngestOutcome(documentId, IngestOutcome.Status.UNCHANGED, 0, null);
+    if (!changes.isEmpty()) {
+      List<Boolean> written =
+          publisher.update(writer -> PassageWrites.replaceAll(writer, changes, embedder.dimension())).value();
+      replica.refresh();
+      for (int c = 0; c < changes.size(); c++) {
+        DocumentPassages change = changes.get(c);
+        outcomes[pending.get(c)] = written.get(c)
+            ? new IngestOutcome(change.documentId(), IngestOutcome.Status.INDEXED, change.passages().size(), null)
+            : new IngestOutcome(change.documentId(), IngestOutcome.Status.UNCHANGED, 0, null);
+      }
     }
-    List<Passage> passages = splitter.split(documentId, document);
-    List<float[]> vectors = embedder.embedPassages(passages.stream().map(Passage::text).toList());
-    DocumentPassages indexed = new DocumentPassages(documentId, document.contentHash(),
-        sourceVersion == null ? "" : sourceVersion, passages, vectors);
-    IndexPublisher.Update<Boolean> update =
-        publisher.update(writer -> PassageWrites.replace(writer, indexed, embedder.dimension()));
-    replica.refresh();
-    return update.value()
-        ? new IngestOutcome(documentId, IngestOutcome.Status.INDEXED, passages.size(), null)
-        : new IngestOutcome(documentId, IngestOutcome.Status.UNCHANGED, 0, null);
+    return List.of(outcomes);
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,6 +30,9 @@ import java.util.stream.Stream;
  * lock per folder) and across processes (a {@link FileLock} on {@code root/.docqa-lock}), so concurrent writers from
  * several processes get the same compare-and-swap guarantee as S3. ETags are the hex MD5 of the content, as S3's.
  *
+ * <p>Keys never reach outside the folder: {@link ObjectKeys} rules out {@code ..}, absolute paths and backslashes,
+ * and a key whose path leads out through a symbolic link inside the folder is refused (such a link is not listed).
+ *
  * <p>Thread-safe. {@link #close()} releases nothing but is required by the interface.
  */
 public final class LocalObjectStore implements ObjectStore {
@@ -37,6 +41,8 @@ public final class LocalObjectStore implements ObjectStore {
   private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
   private final Path root;
+  // The root with symbolic links resolved: what every object's real path must lie under.
+  private final Path realRoot;
   private final Path tmpDir;
   // Hashing a file for every head/list is costly; a replaced file is a new inode, so (inode, size, mtime) is safe.
   private final ConcurrentHashMap<Path, HashedFile> etagCache = new ConcurrentHashMap<>();
@@ -49,6 +55,7 @@ public final class LocalObjectStore implements ObjectStore {
     this.lockFile = this.root.resolve(INTERNAL_PREFIX + "lock");
     try {
       Files.createDirectories(tmpDir);
+      this.realRoot = this.root.toRealPath();
     } catch (IOException e) {
       throw new StorageException("cannot create store folder " + this.root, e);
     }
@@ -151,7 +158,8 @@ public final class LocalObjectStore implements ObjectStore {
     try (Stream<Path> files = Files.walk(start)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         String key = keyOf(file);
-        if (key.startsWith(prefix) && !key.startsWith(INTERNAL_PREFIX) && Files.isRegularFile(file)) {
+        if (key.startsWith(prefix) && !key.startsWith(INTERNAL_PREFIX) && Files.isRegularFile(file)
+            && isInsideRealRoot(file)) {
           head(key).ifPresent(found::add);
         }
       }
@@ -214,7 +222,27 @@ public final class LocalObjectStore implements ObjectStore {
     if (!file.startsWith(root)) {
       throw new InvalidInputException("object key escapes the store root; key=" + key);
     }
+    if (!isInsideRealRoot(file)) {
+      throw new InvalidInputException("object key leads out of the store root through a symbolic link; key=" + key);
+    }
     return file;
+  }
+
+  /**
+   * Whether the file, or its nearest existing ancestor, really lies under the root once symbolic links are followed:
+   * a link planted in the folder must not let a key read or write outside it. A link that cannot be resolved (dangling,
+   * a loop) counts as outside.
+   */
+  private boolean isInsideRealRoot(Path file) {
+    Path existing = file;
+    while (!existing.equals(root) && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    try {
+      return existing.toRealPath().startsWith(realRoot);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private String keyOf(Path file) {

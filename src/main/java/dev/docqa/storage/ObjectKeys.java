@@ -1,15 +1,19 @@
 package dev.docqa.storage;
 
 import dev.docqa.InvalidInputException;
+import java.nio.charset.StandardCharsets;
 
 /** The key rules every store enforces, so a key can never name something outside the store's root. */
 public final class ObjectKeys {
 
+  /** S3's limit on a key, in UTF-8 bytes; the local store keeps it too, so both accept the same keys. */
+  public static final int MAX_KEY_BYTES = 1024;
+
   private ObjectKeys() {}
 
   /**
-   * Returns {@code key} when it is a valid object key: non-empty, relative, {@code /}-separated, without backslashes,
-   * empty, {@code .} or {@code ..} segments.
+   * Returns {@code key} when it is a valid object key: non-empty, at most {@value #MAX_KEY_BYTES} UTF-8 bytes,
+   * relative, {@code /}-separated, without backslashes, NUL, empty, {@code .} or {@code ..} segments.
    *
    * @throws InvalidInputException naming the rule and the key otherwise
    */
@@ -36,6 +40,11 @@ public final class ObjectKeys {
   }
 
   private static void checkPath(String path, String what) {
+    int bytes = path.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_KEY_BYTES) {
+      throw new InvalidInputException(
+          what + " must be at most " + MAX_KEY_BYTES + " UTF-8 bytes; length=" + bytes + " bytes");
+    }
     if (path.startsWith("/")) {
       throw new InvalidInputException(what + " must be relative (no leading '/'); " + what + "=" + path);
     }

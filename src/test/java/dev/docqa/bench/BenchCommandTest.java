@@ -93,6 +93,11 @@ class BenchCommandTest {
       JsonNode phases = json.path("cold_start_phases");
       assertTrue(phases.path(phase).isNumber(), phase + " in " + phases);
     }
+    JsonNode coldStart = json.path("cold_start");
+    assertEquals(3, coldStart.path("runs_ms").size(), coldStart.toString());
+    // Tests run from class folders, which an ahead-of-time cache cannot map: the report says so instead.
+    assertFalse(coldStart.path("aot_cache").asBoolean(true), coldStart.toString());
+    assertTrue(coldStart.path("aot_cache_unavailable").isTextual(), coldStart.toString());
     assertPositive(json, "peak_rss_mb");
     assertPositive(json, "cores");
     for (String key : List.of("java", "djl", "pytorch")) {

@@ -212,6 +212,25 @@ class MainTest {
   }
 
   @Test
+  void aBatchWhoseCommitFailsReportsEachOfItsFilesAndTheNextBatchGoesOn() throws IOException {
+    Path docs = Files.createDirectories(temp.resolve("many"));
+    for (int i = 0; i <= IngestDocuments.BATCH_SIZE; i++) {
+      Files.writeString(docs.resolve(String.format("f%02d%s.txt", i, i == 3 ? "-unpublishable" : "")), "text " + i);
+    }
+
+    Run run = run("ingest", docs.toString(), "--index", temp.resolve("data").toString());
+
+    assertEquals(Main.EXIT_FAILURE, run.exitCode());
+    int total = IngestDocuments.BATCH_SIZE + 1;
+    long failed = run.errLines().stream()
+        .filter(l -> l.contains(": FAILED: cannot update the index: disk full")).count();
+    assertEquals(IngestDocuments.BATCH_SIZE, failed, run.err());
+    assertTrue(run.err().contains("[" + total + "/" + total + "] f16.txt: indexed 2 passages"), run.err());
+    assertTrue(run.out().startsWith(total + " files: 1 indexed, 0 unchanged, " + IngestDocuments.BATCH_SIZE
+        + " failed;"), run.out());
+  }
+
+  @Test
   void evalGoldJsonScoresWithTheReader() throws IOException {
     Path squad = Files.writeString(temp.resolve("squad.json"), """
         {"version": "v2.0", "data": [{"title": "Rivers", "paragraphs": [
@@ -284,7 +303,10 @@ class MainTest {
         public IngestOutcome ingest(String documentId, Path content, String sourceVersion) {
           ingested.add(documentId);
           if (documentId.endsWith(".pdf")) {
-            throw new DocqaException("not a PDF: bad header");
+            return new IngestOutcome(documentId, IngestOutcome.Status.FAILED, 0, "not a PDF: bad header");
+          }
+          if (documentId.contains("unpublishable")) {
+            throw new DocqaException("cannot update the index: disk full");
           }
           return new IngestOutcome(documentId, IngestOutcome.Status.INDEXED, 2, null);
         }

@@ -128,6 +128,57 @@ class DocQaServiceTest {
   }
 
   @Test
+  void aBatchIsOneCommitWithAnOutcomePerDocumentInOrder() throws IOException {
+    Path first = work.resolve("batch-first.txt");
+    Path second = work.resolve("batch-second.md");
+    Path junk = work.resolve("batch-junk.pdf");
+    Files.writeString(first, "The cartographer of Lindqvist Bay mapped eleven tidal channels.", StandardCharsets.UTF_8);
+    Files.writeString(second, "# Orrin\n\nThe Orrin ferry sails twice daily to the salt islands.", StandardCharsets.UTF_8);
+    Files.write(junk, new byte[] {0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x00, (byte) 0xff});
+    int manifests = manifestCount();
+
+    List<IngestOutcome> outcomes = docqa.ingestAll(List.of(
+        new DocumentSource("batch-first.txt", first, "1"),
+        new DocumentSource("batch-junk.pdf", junk, "1"),
+        new DocumentSource("batch-missing.txt", work.resolve("no-such-file.txt"), "1"),
+        new DocumentSource("varnholm-lighthouse.txt", SAMPLES.resolve("varnholm-lighthouse.txt"), "v2"),
+        new DocumentSource("batch-second.md", second, "1")));
+
+    assertEquals(List.of("batch-first.txt", "batch-junk.pdf", "batch-missing.txt", "varnholm-lighthouse.txt",
+        "batch-second.md"), outcomes.stream().map(IngestOutcome::documentId).toList());
+    assertEquals(List.of(IngestOutcome.Status.INDEXED, IngestOutcome.Status.FAILED, IngestOutcome.Status.FAILED,
+        IngestOutcome.Status.UNCHANGED, IngestOutcome.Status.INDEXED),
+        outcomes.stream().map(IngestOutcome::status).toList());
+    assertTrue(outcomes.get(2).error().contains("no-such-file.txt"), outcomes.get(2).error());
+    assertEquals(manifests + 1, manifestCount(), "two new documents, one published commit");
+    assertTrue(docqa.retrieve("cartographer tidal channels", 5, RetrieverMode.BM25).stream()
+        .anyMatch(p -> p.documentId().equals("batch-first.txt")));
+    assertTrue(docqa.retrieve("Orrin ferry salt islands", 5, RetrieverMode.BM25).stream()
+        .anyMatch(p -> p.documentId().equals("batch-second.md")));
+
+    assertEquals(List.of(IngestOutcome.Status.UNCHANGED, IngestOutcome.Status.UNCHANGED), docqa.ingestAll(List.of(
+        new DocumentSource("batch-first.txt", first, "2"), new DocumentSource("batch-second.md", second, "2")))
+        .stream().map(IngestOutcome::status).toList());
+    assertEquals(manifests + 1, manifestCount(), "nothing changed, nothing published");
+    assertEquals(List.of(), docqa.ingestAll(List.of()));
+  }
+
+  @Test
+  void aBatchNamingOneDocumentTwiceIsRejectedBeforeAnyWork() throws IOException {
+    Path file = work.resolve("twice.txt");
+    Files.writeString(file, "The twice-named document must not be guessed at.", StandardCharsets.UTF_8);
+    int manifests = manifestCount();
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> docqa.ingestAll(List.of(
+        new DocumentSource("twice.txt", file, "1"), new DocumentSource("twice.txt", file, "2"))));
+    assertTrue(e.getMessage().contains("twice.txt"), e.getMessage());
+    assertEquals(manifests, manifestCount());
+  }
+
+  private static int manifestCount() {
+    return store.list(StorageSettings.DEFAULT_INDEX_PREFIX + "manifests/").size();
+  }
+
+  @Test
   void anotherProcessSeesThePublishedIndex() {
     try (DocQaService second = open("cache-b")) {
       List<Passage> hits = second.retrieve("Kestrel language", 5, RetrieverMode.HYBRID);

@@ -1,0 +1,37 @@
+package dev.docqa.service;
+
+import dev.docqa.InvalidInputException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One document to ingest.
+ *
+ * @param documentId the id answers name as their source (an object key, a relative path)
+ * @param content the file to extract
+ * @param sourceVersion the version the source store gave it (an ETag, a modification time), kept with its passages;
+ *     {@code null} for none
+ */
+public record DocumentSource(String documentId, Path content, String sourceVersion) {
+
+  public DocumentSource {
+    if (documentId == null || documentId.isBlank()) {
+      throw new InvalidInputException("documentId must be non-blank; documentId=" + documentId);
+    }
+    if (content == null) {
+      throw new InvalidInputException("content must be a file; documentId=" + documentId);
+    }
+  }
+
+  /** @throws InvalidInputException when two documents share an id: which version should win would be a guess */
+  static void requireDistinctIds(List<DocumentSource> documents) {
+    Set<String> ids = new HashSet<>();
+    for (DocumentSource document : documents) {
+      if (!ids.add(document.documentId())) {
+        throw new InvalidInputException("document id appears twice in one batch: " + document.documentId());
+      }
+    }
+  }
+}
