@@ -43,9 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the same key with different content too. Readers ask questions all along and record the published commit (manifest
  * generation) each answer was served from.
  *
- * <p>Afterwards, from the bucket alone: the manifests form one unbroken chain with one commit per reported ingest; every
- * commit holds every document whole, in exactly one written version, and differs from its predecessor in one
- * document; the newest holds every document exactly once; and each answer served names a commit that exists and holds
+ * <p>Afterwards, from the bucket alone: the manifests form one unbroken chain; every commit holds every document whole,
+ * in exactly one written version; the commits change, one after the other, exactly as many documents as the writers
+ * reported indexed (a thread's ingest is one commit, a CLI run's batch another); the newest holds every document
+ * exactly once; and each answer served names a commit that exists and holds
  * the passage the answer was read from. Seeded: {@code -Ddocqa.concurrency.seed=N}.
  */
 class ConcurrentWritersTest {
@@ -189,6 +190,7 @@ class ConcurrentWritersTest {
     Map<Long, Map<String, List<Row>>> byGeneration = new HashMap<>();
     List<String> problems = new ArrayList<>();
     Map<String, List<Row>> previous = Map.of();
+    int documentChanges = 0;
     for (long generation : generations) {
       Map<String, List<Row>> docs = commits.documents(generation).orElseThrow();
       byGeneration.put(generation, docs);
@@ -203,9 +205,10 @@ class ConcurrentWritersTest {
       changed.addAll(previous.keySet());
       Map<String, List<Row>> before = previous;
       changed.removeIf(id -> docs.get(id) != null && docs.get(id).equals(before.get(id)));
-      if (changed.size() != 1) {
-        problems.add("generation " + generation + " changed " + changed + ", not exactly one document");
+      if (changed.isEmpty()) {
+        problems.add("generation " + generation + " changed nothing");
       }
+      documentChanges += changed.size();
       previous = docs;
     }
     Map<String, List<Row>> newest = previous;
@@ -250,7 +253,7 @@ class ConcurrentWritersTest {
     assertEquals(0, duplicated, "documents with a duplicated passage");
     assertEquals(written.keySet(), newest.keySet(), "every document present, nothing else");
     assertEquals(contiguous(generations.size()), generations, "one unbroken chain of manifests");
-    assertEquals(indexed, generations.size(), "one commit per ingest reported as indexed, none per unchanged one");
+    assertEquals(indexed, documentChanges, "each document reported indexed changed once, in one commit; unchanged none");
     assertTrue(answersChecked > 0, "readers were served answers while writers wrote");
   }
 

@@ -53,7 +53,8 @@ class CrashLoopTest {
   private static final boolean S3 = "s3".equals(System.getProperty("docqa.crashLoop.store", "local"));
   private static final String BUCKET = "crash-loop";
   private static final String ROOT = "docqa";
-  private static final int DOCUMENTS = 8;
+  /** Enough that a run's files make two or three CLI batches (one commit each), so kills land between commits too. */
+  private static final int DOCUMENTS = 40;
   /** Every third run is left to finish, so completed ingests and kills alternate. */
   private static final int FINISH_EVERY = 3;
   private static final Pattern REPORTED = Pattern.compile("(?m)^\\[\\d+/\\d+\\] (\\S+): (indexed|unchanged)");
@@ -77,6 +78,8 @@ class CrashLoopTest {
     int kills = 0;
     int killedMidIngest = 0;
     int finished = 0;
+    long firstReportMillis = 0;
+    long runMillis = 0;
 
     try (S3ProxyServer server = S3 ? S3ProxyServer.start() : null;
         ObjectStore store = openStore(server, data)) {
@@ -84,19 +87,27 @@ class CrashLoopTest {
       for (int run = 0; run < ITERATIONS; run++) {
         Map<String, Integer> plan = new HashMap<>();
         List<String> files = new ArrayList<>();
-        for (int doc : pick(random, 3 + random.nextInt(DOCUMENTS - 2))) {
+        for (int doc : pick(random, DOCUMENTS / 2 + random.nextInt(DOCUMENTS / 2 + 1))) {
           int version = random.nextInt(2);
           plan.put(SyntheticDocuments.id(doc), version);
           files.add(documents.write(work.resolve("run-" + run), doc, version).toString());
           written.computeIfAbsent(SyntheticDocuments.id(doc), id -> new TreeSet<>()).add(version);
         }
         boolean kill = run % FINISH_EVERY != 0;
-        // Kill after a random number of documents were reported done, a random moment into the next one (or, after
-        // none, into start-up and model loading).
-        int afterDone = random.nextInt(plan.size());
-        long extraMillis = random.nextInt(afterDone == 0 ? 4000 : 400);
+        // A random moment between half-way to the first commit of a finished run and its end: late model loading, the
+        // first batch, or a later one (the CLI commits and reports every 16 files).
+        long killAtMillis = firstReportMillis / 2
+            + (long) (random.nextDouble() * Math.max(1, runMillis * 1.1 - firstReportMillis / 2.0));
         Child child = ingest(server, files, data, "run-" + run);
-        boolean exited = kill ? killAfter(child, afterDone, extraMillis) : child.process().waitFor(5, TimeUnit.MINUTES);
+        boolean exited;
+        if (run == 0) {
+          long[] timing = watch(child);
+          firstReportMillis = timing[0];
+          runMillis = timing[1];
+          exited = true;
+        } else {
+          exited = kill ? killAt(child, killAtMillis) : child.process().waitFor(5, TimeUnit.MINUTES);
+        }
         if (!exited) {
           kills++;
         } else {
@@ -104,6 +115,7 @@ class CrashLoopTest {
           assertEquals(0, child.process().exitValue(), child.stderr());
           finished++;
         }
+
         Set<String> reported = reported(child.stderr());
         if (!exited && !reported.isEmpty() && reported.size() < plan.size()) {
           killedMidIngest++;
@@ -196,19 +208,27 @@ class CrashLoopTest {
     }
   }
 
+  /** Waits for the child to finish; returns when it first reported a document done and when it exited (ms). */
+  private static long[] watch(Child child) throws InterruptedException {
+    long started = System.nanoTime();
+    long firstReport = -1;
+    while (!child.process().waitFor(10, TimeUnit.MILLISECONDS)) {
+      if (firstReport < 0 && !reported(child.stderr()).isEmpty()) {
+        firstReport = (System.nanoTime() - started) / 1_000_000;
+      }
+      assertTrue(System.nanoTime() - started < TimeUnit.MINUTES.toNanos(5), "the run finishes within 5 minutes");
+    }
+    long total = (System.nanoTime() - started) / 1_000_000;
+    return new long[] {firstReport < 0 ? total : firstReport, total};
+  }
+
   /**
-   * Waits until {@code done} documents were reported, then {@code extraMillis}, then kills the child with SIGKILL (no
-   * shutdown hooks, no finally blocks).
+   * Kills the child with SIGKILL (no shutdown hooks, no finally blocks) {@code millis} after now, unless it exits first.
    *
    * @return whether the child had exited by itself first
    */
-  private static boolean killAfter(Child child, int done, long extraMillis) throws InterruptedException {
-    while (reported(child.stderr()).size() < done) {
-      if (child.process().waitFor(10, TimeUnit.MILLISECONDS)) {
-        return true;
-      }
-    }
-    if (child.process().waitFor(extraMillis, TimeUnit.MILLISECONDS)) {
+  private static boolean killAt(Child child, long millis) throws InterruptedException {
+    if (child.process().waitFor(millis, TimeUnit.MILLISECONDS)) {
       return true;
     }
     child.process().destroyForcibly();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.docqa.replication.PublishedCommits.Row;
 import dev.docqa.service.DocQaService;
+import dev.docqa.service.DocumentSource;
 import dev.docqa.service.IngestOutcome;
 import dev.docqa.storage.LocalObjectStore;
 import java.nio.file.Path;
@@ -31,12 +32,14 @@ final class ReferenceVersions {
     Map<String, List<List<Row>>> versions = new HashMap<>();
     try (LocalObjectStore store = new LocalObjectStore(work.resolve("store"));
         DocQaService service = TestServices.open(store, work.resolve("cache"), Duration.ZERO)) {
+      List<DocumentSource> all = new ArrayList<>();
       for (int v = 0; v < documents.versions(); v++) {
         for (int i = 0; i < documents.count(); i++) {
-          Path file = documents.write(work.resolve("files-v" + v), i, v);
-          IngestOutcome outcome = service.ingest(key(v, i), file, "reference");
-          assertEquals(IngestOutcome.Status.INDEXED, outcome.status(), outcome.toString());
+          all.add(new DocumentSource(key(v, i), documents.write(work.resolve("files-v" + v), i, v), "reference"));
         }
+      }
+      for (IngestOutcome outcome : service.ingestAll(all)) {
+        assertEquals(IngestOutcome.Status.INDEXED, outcome.status(), outcome.toString());
       }
       Map<String, List<Row>> indexed = new PublishedCommits(store, "index/", work.resolve("read")).newestDocuments();
       for (int i = 0; i < documents.count(); i++) {
