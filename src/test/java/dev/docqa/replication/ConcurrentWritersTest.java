@@ -39,9 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several ingest writers at once on one S3 bucket (s3proxy, the real protocol): some are threads of this JVM, each with
- * its own service, some are separate processes running the real command line. They ingest overlapping document sets,
- * the same key with different content too. Readers ask questions all along and record the published commit (manifest
- * generation) each answer was served from.
+ * its own service, writing pass after pass while the others run, some are separate processes running the real command
+ * line. They ingest overlapping document sets, the same key with different content too. Readers ask questions all
+ * along and record the published commit (manifest generation) each answer was served from.
  *
  * <p>Afterwards, from the bucket alone: the manifests form one unbroken chain; every commit holds every document whole,
  * in exactly one written version; the commits change, one after the other, exactly as many documents as the writers
@@ -60,6 +60,7 @@ class ConcurrentWritersTest {
   private static final int PROCESS_WRITERS = 2;
   private static final int READERS = 2;
   private static final long READER_PAUSE_MS = 20;
+  private static final int MAX_THREAD_PASSES = 20;
   private static final Pattern CLI_SUMMARY =
       Pattern.compile("(\\d+) files: (\\d+) indexed, (\\d+) unchanged, (\\d+) failed");
 
@@ -74,9 +75,15 @@ class ConcurrentWritersTest {
     SyntheticDocuments documents = new SyntheticDocuments(SEED, DOCUMENTS, 2);
     List<List<int[]>> plans = plan(new Random(SEED), THREAD_WRITERS + PROCESS_WRITERS);
     Map<String, Set<Integer>> written = new HashMap<>();
-    for (List<int[]> plan : plans) {
-      plan.forEach(doc -> written.computeIfAbsent(SyntheticDocuments.id(doc[0]), id -> new TreeSet<>()).add(doc[1]));
+    for (int w = 0; w < plans.size(); w++) {
+      // Thread writers alternate versions pass after pass: each of their documents may end in either.
+      List<Integer> versions = w < THREAD_WRITERS ? List.of(0, 1) : null;
+      for (int[] doc : plans.get(w)) {
+        written.computeIfAbsent(SyntheticDocuments.id(doc[0]), id -> new TreeSet<>())
+            .addAll(versions == null ? List.of(doc[1]) : versions);
+      }
     }
+    AtomicInteger threadIngests = new AtomicInteger();
 
     try (S3ProxyServer server = S3ProxyServer.start()) {
       server.createBucket(BUCKET);
@@ -112,11 +119,17 @@ class ConcurrentWritersTest {
           Path folder = work.resolve("writer-" + w);
           writers.add(pool.submit(() -> {
             int published = 0;
-            for (int[] doc : plan) {
-              IngestOutcome outcome = service.ingest(SyntheticDocuments.id(doc[0]), documents.write(folder, doc[0],
-                  doc[1]), "v" + doc[1]);
-              assertTrue(outcome.status() != IngestOutcome.Status.FAILED, outcome.toString());
-              published += outcome.status() == IngestOutcome.Status.INDEXED ? 1 : 0;
+            // Pass after pass, each in the other version, while the CLI processes run: threads and processes write
+            // at the same time whatever the processes' start-up takes.
+            for (int pass = 0; pass == 0 || pass < MAX_THREAD_PASSES && anyAlive(children); pass++) {
+              for (int[] doc : plan) {
+                int version = (doc[1] + pass) % 2;
+                IngestOutcome outcome = service.ingest(SyntheticDocuments.id(doc[0]),
+                    documents.write(folder, doc[0], version), "v" + version);
+                assertTrue(outcome.status() != IngestOutcome.Status.FAILED, outcome.toString());
+                published += outcome.status() == IngestOutcome.Status.INDEXED ? 1 : 0;
+                threadIngests.incrementAndGet();
+              }
             }
             return published;
           }));
@@ -176,7 +189,8 @@ class ConcurrentWritersTest {
       ReferenceVersions reference = ReferenceVersions.compute(documents, work.resolve("reference"));
       try (ObjectStore bucket = S3ObjectStore.open(server.connection(), BUCKET, ROOT)) {
         PublishedCommits commits = new PublishedCommits(bucket, "index/", work.resolve("check"));
-        int ingests = plans.stream().mapToInt(List::size).sum();
+        int ingests = threadIngests.get()
+            + plans.subList(THREAD_WRITERS, plans.size()).stream().mapToInt(List::size).sum();
         verify(commits, reference, written, ingests, indexed, List.copyOf(served), emptyIndex.get(), began,
             writeSeconds);
       }
@@ -284,6 +298,10 @@ class ConcurrentWritersTest {
     }
     plans.forEach(plan -> Collections.shuffle(plan, random));
     return plans;
+  }
+
+  private static boolean anyAlive(List<Child> children) {
+    return children.stream().anyMatch(child -> child.process().isAlive());
   }
 
   private static List<Long> contiguous(int n) {
