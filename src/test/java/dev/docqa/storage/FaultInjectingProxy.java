@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,6 +100,10 @@ public final class FaultInjectingProxy implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger errorNumber = new AtomicInteger();
   private volatile Rates rates = Rates.NONE;
+  private final List<Scheduled> scheduled = new CopyOnWriteArrayList<>();
+
+  /** Requests numbered {@code [from, to)} get {@code fault}. */
+  private record Scheduled(Fault fault, int from, int to) {}
   private volatile boolean closed;
 
   private FaultInjectingProxy(ServerSocket listener, URI upstream, long seed) {
@@ -127,14 +132,26 @@ public final class FaultInjectingProxy implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + listener.getLocalPort());
   }
 
-  /** Injects faults at these rates into the requests that arrive from now on. */
+  /** Injects faults at these rates into the requests that arrive from now on (and drops scheduled faults). */
   public void inject(Rates rates) {
     this.rates = rates;
+    scheduled.clear();
   }
 
-  /** Forwards every later request faithfully. */
+  /**
+   * After {@code after} more requests, gives the next {@code count} this fault, whatever the rates (a dropped upload
+   * only to requests with a body). {@code schedule(SERVER_ERROR, n, attempts)} is an outage that outlasts the client's
+   * retries.
+   */
+  public void schedule(Fault fault, int after, int count) {
+    int next = requests.get() + 1 + after;
+    scheduled.add(new Scheduled(fault, next, next + count));
+  }
+
+  /** Forwards every later request faithfully (scheduled faults included). */
   public void stopFaults() {
     this.rates = Rates.NONE;
+    scheduled.clear();
   }
 
   /** How many faults of each kind were injected so far. */
@@ -186,8 +203,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
       if (request == null) {
         return; // connected and closed without a request
       }
-      requests.incrementAndGet();
-      Fault fault = decide(request);
+      Fault fault = decide(request, requests.incrementAndGet());
       if (fault != null) {
         injected.get(fault).incrementAndGet();
       }
@@ -264,7 +280,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
     return null;
   }
 
-  private Fault decide(Head request) {
+  private Fault decide(Head request, int number) {
+    for (Scheduled next : scheduled) {
+      if (number >= next.from() && number < next.to()) {
+        return next.fault() != Fault.DROPPED_UPLOAD || hasBody(request) ? next.fault() : null;
+      }
+    }
     Rates now = rates;
     double draw;
     synchronized (random) {
@@ -278,13 +299,17 @@ public final class FaultInjectingProxy implements AutoCloseable {
       return Fault.TIMEOUT;
     }
     if (draw < (bound += now.droppedUpload())) {
-      long length = new Body(request).declaredLength();
-      return length > 1 || length < 0 ? Fault.DROPPED_UPLOAD : null;
+      return hasBody(request) ? Fault.DROPPED_UPLOAD : null;
     }
     if (draw < bound + now.slowRead()) {
       return Fault.SLOW_READ;
     }
     return null;
+  }
+
+  private static boolean hasBody(Head request) {
+    long length = new Body(request).declaredLength();
+    return length > 1 || length < 0;
   }
 
   private long cutOff(long length) {
@@ -293,22 +318,29 @@ public final class FaultInjectingProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * S3's error answers in turn: 500 twice, 503 unavailable, 503 SlowDown (throttling, after which the client backs off
+   * ten times longer, so it comes least often).
+   */
   private byte[] errorResponse(Head request) {
-    boolean slowDown = errorNumber.incrementAndGet() % 2 == 0;
-    String xml = slowDown
-        ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request"
-            + " rate.</Message><RequestId>fault-" + errorNumber.get() + "</RequestId></Error>"
-        : "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError</Code><Message>We encountered an"
-            + " internal error. Please try again.</Message><RequestId>fault-" + errorNumber.get() + "</RequestId></Error>";
-    byte[] body = request.method().equals("HEAD") ? new byte[0] : xml.getBytes(UTF_8);
-    String head = (slowDown ? "HTTP/1.1 503 Slow Down" : "HTTP/1.1 500 Internal Server Error") + "\r\n"
+    int number = errorNumber.incrementAndGet();
+    String[] error = switch (number % 4) {
+      case 0 -> new String[] {"503 Slow Down", "SlowDown", "Please reduce your request rate."};
+      case 2 -> new String[] {"503 Service Unavailable", "ServiceUnavailable", "Service is unable to handle request."};
+      default -> new String[] {"500 Internal Server Error", "InternalError", "We encountered an internal error."};
+    };
+    byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + error[1] + "</Code><Message>" + error[2]
+        + "</Message><RequestId>fault-" + number + "</RequestId></Error>").getBytes(UTF_8);
+    String head = "HTTP/1.1 " + error[0] + "\r\n"
         + "Content-Type: application/xml\r\n"
-        + "x-amz-request-id: fault-" + errorNumber.get() + "\r\n"
-        + "Content-Length: " + xml.getBytes(UTF_8).length + "\r\n"
+        + "x-amz-request-id: fault-" + number + "\r\n"
+        + "Content-Length: " + xml.length + "\r\n"
         + "Connection: close\r\n\r\n";
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(head.getBytes(ISO_8859_1));
-    out.writeBytes(body);
+    if (!request.method().equals("HEAD")) {
+      out.writeBytes(xml);
+    }
     return out.toByteArray();
   }
 

@@ -1,0 +1,302 @@
+package dev.docqa.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.docqa.DocqaException;
+import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.RetrieverMode;
+import dev.docqa.config.StorageSettings;
+import dev.docqa.document.Passage;
+import dev.docqa.indexing.PassageSchema;
+import dev.docqa.models.ModelResolver;
+import dev.docqa.service.AskRequest;
+import dev.docqa.service.AskResult;
+import dev.docqa.service.DocQaService;
+import dev.docqa.service.IngestOutcome;
+import dev.docqa.service.LocalDocQa;
+import dev.docqa.storage.FaultInjectingProxy;
+import dev.docqa.storage.ObjectStore;
+import dev.docqa.storage.S3Connection;
+import dev.docqa.storage.S3ObjectStore;
+import dev.docqa.storage.S3ProxyServer;
+import dev.docqa.storage.VersionedObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.util.Bits;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * S3 faults lose nothing: documents are ingested through the real service over S3, with a {@link FaultInjectingProxy}
+ * between the S3 client and s3proxy injecting error answers, lost answers (timeouts), uploads dropped midway and slow
+ * reads. Each ingest either succeeds or throws a {@link DocqaException} (the SQS path retries the message); the failed
+ * ones are ingested again once the faults stop, as SQS would. After every ingest a fresh replica, reading the bucket
+ * directly, must open the newest published commit and find every document in it whole or absent; at the end every
+ * document is there exactly once, passage for passage as a fault-free run indexes it, and questions find it.
+ *
+ * <p>Seeded ({@code -Ddocqa.faults.seed=N}); prints a one-line JSON summary. {@code -Ddocqa.faults.documents=N} runs a
+ * longer variant.
+ */
+class S3FaultsTest {
+
+  private static final long SEED = Long.getLong("docqa.faults.seed", 20261122L);
+  private static final int DOCUMENTS = Integer.getInteger("docqa.faults.documents", 20);
+  private static final String BUCKET = "faults";
+  private static final String INDEX_PREFIX = StorageSettings.DEFAULT_INDEX_PREFIX;
+  /** Short timeouts so a lost answer costs about a second: local requests take milliseconds. */
+  private static final S3Connection.Retries RETRIES =
+      new S3Connection.Retries(4, Duration.ofMillis(1000), Duration.ofSeconds(10));
+  /** About one ingest in this many meets an outage; an ingest makes about this many requests. */
+  private static final int OUTAGE_EVERY = 4;
+  private static final int REQUESTS_PER_INGEST = 25;
+  private static final FaultInjectingProxy.Rates RATES = new FaultInjectingProxy.Rates(
+      0.05, 0.01, 0.04, 0.03, RETRIES.attemptTimeout().plusMillis(300), 2048, Duration.ofMillis(10));
+
+  @TempDir static Path work;
+  private static long checkNanos;
+  private static S3ProxyServer server;
+  private static FaultInjectingProxy proxy;
+
+  @BeforeAll
+  static void start() {
+    server = S3ProxyServer.start();
+    server.createBucket(BUCKET);
+    proxy = FaultInjectingProxy.start(server.endpoint(), SEED);
+  }
+
+  @AfterAll
+  static void stop() {
+    try (S3ProxyServer s = server) {
+      proxy.close();
+    }
+  }
+
+  @Test
+  void faultsLoseAndDuplicateNothing() throws Exception {
+    long began = System.nanoTime();
+    Map<String, Path> documents = writeDocuments(work.resolve("documents"), new Random(SEED), DOCUMENTS);
+    Map<String, List<Passage>> reference = referencePassages(documents);
+    long referenceDone = System.nanoTime();
+
+    S3Connection direct = server.connection().withRetries(RETRIES);
+    S3Connection viaProxy = new S3Connection(proxy.endpoint(), direct.region(), direct.accessKeyId(),
+        direct.secretAccessKey(), true, RETRIES);
+    List<String> failed = new ArrayList<>();
+    Map<String, Integer> failureTypes = new TreeMap<>();
+    int checks = 0;
+    try (ObjectStore faulty = S3ObjectStore.open(viaProxy, BUCKET, "run/");
+        ObjectStore bucket = S3ObjectStore.open(direct, BUCKET, "run/");
+        DocQaService docqa = DocQaService.open(settings(viaProxy), faulty,
+            ModelResolver.withoutS3(work.resolve("models")))) {
+      long faultsBegan = System.nanoTime();
+      proxy.inject(RATES);
+      Random outages = new Random(SEED + 1);
+      for (Map.Entry<String, Path> document : documents.entrySet()) {
+        if (outages.nextInt(OUTAGE_EVERY) == 0) {
+          // S3 down for longer than the client retries, at a random point of the ingest (upload, manifest, refresh).
+          proxy.schedule(FaultInjectingProxy.Fault.SERVER_ERROR, outages.nextInt(REQUESTS_PER_INGEST),
+              RETRIES.maxAttempts() + 1);
+        }
+        try {
+          IngestOutcome outcome = docqa.ingest(document.getKey(), document.getValue(), "v1");
+          assertEquals(IngestOutcome.Status.INDEXED, outcome.status(), outcome.toString());
+        } catch (DocqaException e) {
+          failed.add(document.getKey()); // typed: the SQS message goes back to the queue
+          failureTypes.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+        } catch (RuntimeException e) {
+          throw new AssertionError("ingest of " + document.getKey() + " failed with an untyped exception", e);
+        }
+        // Readers keep answering from the commit they have while refreshes fail.
+        assertNotNull(docqa.retrieve(question(document.getKey()), 3, RetrieverMode.BM25));
+        checkNewestCommitOpens(bucket, reference, checks++);
+        proxy.inject(RATES); // drops an outage the ingest did not reach
+      }
+      proxy.stopFaults();
+      long faultsEnded = System.nanoTime();
+      for (String documentId : failed) {
+        IngestOutcome outcome = docqa.ingest(documentId, documents.get(documentId), "v1");
+        // UNCHANGED: the failed attempt had published after all, and its answer was what got lost.
+        assertTrue(outcome.status() != IngestOutcome.Status.FAILED, outcome.toString());
+      }
+
+      Map<String, List<Passage>> published = checkNewestCommitOpens(bucket, reference, checks++);
+      int lost = 0;
+      int duplicates = 0;
+      for (Map.Entry<String, List<Passage>> expected : reference.entrySet()) {
+        List<Passage> actual = published.getOrDefault(expected.getKey(), List.of());
+        if (actual.isEmpty()) {
+          lost++;
+        } else if (actual.size() > expected.getValue().size()) {
+          duplicates++;
+        }
+      }
+      assertEquals(reference, published, "every document exactly once, as a fault-free run indexes it");
+      for (String documentId : documents.keySet()) {
+        List<Passage> hits = docqa.retrieve(question(documentId), 3, RetrieverMode.BM25);
+        assertEquals(documentId, hits.getFirst().documentId(), "question about " + documentId);
+      }
+      AskResult answer = docqa.ask(new AskRequest(question(documents.keySet().iterator().next()), 3,
+          RetrieverMode.HYBRID, null, 0));
+      assertNotNull(answer.answer(), "questions answer once the faults stop");
+
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("test", "S3FaultsTest");
+      summary.put("seed", SEED);
+      Map<String, Integer> injected = new LinkedHashMap<>();
+      proxy.injected().forEach((fault, count) -> injected.put(fault.label(), count));
+      summary.put("faults_injected", injected);
+      summary.put("requests", proxy.requests());
+      summary.put("documents", documents.size());
+      summary.put("passages", reference.values().stream().mapToInt(List::size).sum());
+      summary.put("ingests_failed_then_retried", failed.size());
+      summary.put("failure_types", failureTypes);
+      summary.put("openable_checks", checks);
+      summary.put("lost", lost);
+      summary.put("duplicates", duplicates);
+      summary.put("seconds", seconds(began, System.nanoTime()));
+      summary.put("seconds_reference", seconds(began, referenceDone));
+      summary.put("seconds_open", seconds(referenceDone, faultsBegan));
+      summary.put("seconds_faulty_phase", seconds(faultsBegan, faultsEnded));
+      summary.put("seconds_checks", checkNanos / 1e9);
+      System.out.println(new ObjectMapper().writeValueAsString(summary));
+      assertTrue(injected.values().stream().allMatch(n -> n > 0), "every kind of fault was injected: " + injected);
+    }
+  }
+
+  private static double seconds(long from, long to) {
+    return Math.round((to - from) / 1e7) / 100.0;
+  }
+
+  /**
+   * Opens the newest published commit with a fresh replica that reads the bucket directly, and checks that every
+   * document in it is whole: exactly the passages of a fault-free run (no half-written or doubled document).
+   *
+   * @return the passages of that commit, by document
+   */
+  private static Map<String, List<Passage>> checkNewestCommitOpens(
+      ObjectStore bucket, Map<String, List<Passage>> reference, int check) throws IOException {
+    long start = System.nanoTime();
+    long newest = new VersionedObject(bucket, INDEX_PREFIX + "manifests/").latest()
+        .map(VersionedObject.Version::generation).orElse(0L);
+    try (IndexReplica replica = new IndexReplica(bucket, INDEX_PREFIX, work.resolve("replica-" + check), Duration.ZERO,
+            Clock.systemUTC());
+        IndexSnapshot snapshot = replica.acquire()) {
+      assertEquals(newest, snapshot.generation(), "a fresh replica opens the newest published commit");
+      Map<String, List<Passage>> passages = passagesByDocument(snapshot.reader());
+      passages.forEach((documentId, actual) ->
+          assertEquals(reference.get(documentId), actual, "generation " + newest + " holds " + documentId + " whole"));
+      checkNanos += System.nanoTime() - start;
+      return passages;
+    }
+  }
+
+  /** Ingests the documents with no faults (a local store) and returns what that indexes. */
+  private static Map<String, List<Passage>> referencePassages(Map<String, Path> documents) throws IOException {
+    try (LocalDocQa local = LocalDocQa.open(work.resolve("reference"))) {
+      for (Map.Entry<String, Path> document : documents.entrySet()) {
+        assertEquals(IngestOutcome.Status.INDEXED,
+            local.service().ingest(document.getKey(), document.getValue(), "v1").status());
+      }
+      try (IndexReplica replica = IndexReplica.open(local.store(), new StorageSettings(local.storage().location(),
+              work.resolve("reference-replica"), Duration.ZERO));
+          IndexSnapshot snapshot = replica.acquire()) {
+        Map<String, List<Passage>> passages = passagesByDocument(snapshot.reader());
+        assertEquals(documents.keySet(), passages.keySet());
+        return passages;
+      }
+    }
+  }
+
+  private static Map<String, List<Passage>> passagesByDocument(IndexReader reader) throws IOException {
+    List<Passage> all = new ArrayList<>();
+    for (LeafReaderContext leaf : reader.leaves()) {
+      Bits live = leaf.reader().getLiveDocs();
+      StoredFields fields = leaf.reader().storedFields();
+      for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+        if (live == null || live.get(doc)) {
+          all.add(PassageSchema.readPassage(fields, doc));
+        }
+      }
+    }
+    return all.stream()
+        .sorted(Comparator.comparing(Passage::documentId).thenComparingInt(Passage::ordinal))
+        .collect(Collectors.groupingBy(Passage::documentId, TreeMap::new, Collectors.toList()));
+  }
+
+  private static DocqaSettings settings(S3Connection connection) {
+    DocqaSettings defaults = DocqaSettings.defaults();
+    StorageSettings base = defaults.storage();
+    return defaults.withStorage(new StorageSettings("s3://" + BUCKET + "/run/", work.resolve("cache"), Duration.ZERO,
+        base.documentPrefix(), base.indexPrefix(), base.gcGrace(), connection.endpoint().toString(),
+        connection.region(), true));
+  }
+
+  // Each document has one fact nobody else has: a made-up place and keeper, so a question finds exactly it.
+  private static final String[] SYLLABLES = {"var", "nol", "kest", "bri", "mar", "tal", "wen", "dor", "sel", "quin",
+      "hal", "rov", "ask", "lum", "fen", "gar"};
+  private static final String[] FILLER = ("the harbour tide ledger north wind stone quay lamp oil winter crew "
+      + "survey cargo bell signal fog chart reef channel beacon storm log rope mast pier").split(" ");
+
+  private static Map<String, Path> writeDocuments(Path dir, Random random, int count) throws IOException {
+    Files.createDirectories(dir);
+    Map<String, Path> documents = new TreeMap<>();
+    for (int i = 0; i < count; i++) {
+      String id = String.format("doc-%02d.txt", i);
+      StringBuilder text = new StringBuilder(fact(id)).append("\n\n");
+      int paragraphs = 1 + random.nextInt(4);
+      for (int p = 0; p < paragraphs; p++) {
+        int words = 20 + random.nextInt(120);
+        for (int w = 0; w < words; w++) {
+          text.append(w == 0 ? "" : " ").append(FILLER[random.nextInt(FILLER.length)]);
+        }
+        text.append(".\n\n");
+      }
+      Path file = dir.resolve(id);
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+      documents.put(id, file);
+    }
+    return documents;
+  }
+
+  private static String place(String documentId) {
+    int n = Integer.parseInt(documentId.substring(4, 6));
+    return capitalize(SYLLABLES[n % SYLLABLES.length] + SYLLABLES[(n / SYLLABLES.length + 5) % SYLLABLES.length]);
+  }
+
+  private static String keeper(String documentId) {
+    int n = Integer.parseInt(documentId.substring(4, 6));
+    return capitalize(SYLLABLES[(n * 7 + 3) % SYLLABLES.length] + "ton");
+  }
+
+  private static String fact(String documentId) {
+    return "The beacon of " + place(documentId) + " was kept by " + keeper(documentId) + " for many years.";
+  }
+
+  private static String question(String documentId) {
+    return "Who kept the beacon of " + place(documentId) + "?";
+  }
+
+  private static String capitalize(String word) {
+    return Character.toUpperCase(word.charAt(0)) + word.substring(1);
+  }
+}
