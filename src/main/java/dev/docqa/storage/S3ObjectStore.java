@@ -28,13 +28,16 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * not atomically; the index publisher therefore builds its compare-and-swap on put-if-absent only.
  *
  * <p>Retries are the client's own (see {@link S3Connection.Retries}: bounded attempts with backoff, attempt and call
- * timeouts); this class adds none on top, so a failing request costs at most that many attempts. What still fails is a
+ * timeouts); this class adds none on top, except for the one failure the SDK does not retry (see {@link #call}), so a
+ * failing request costs at most the client's attempts. What still fails is a
  * {@link StorageException}; a conditional put whose answer was lost is decided from the object at the key (see
  * {@link #put}).
  *
  * <p>Thread-safe as {@link S3Client} is. Closes the client on {@link #close()} only when it owns it.
  */
 public final class S3ObjectStore implements ObjectStore {
+
+  private static final int STALE_CONNECTION_ATTEMPTS = 3;
 
   private final S3Client client;
   private final String bucket;
@@ -265,15 +268,27 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   /**
-   * Runs one request (the client retries it); a failure without an S3 answer (timeouts, broken connections, after the
-   * client's attempts) becomes a {@link StorageException}, an S3 error answer stays an {@link S3Exception} for the
-   * caller to read its status.
+   * Runs one request. The client retries it with backoff, except when the URL-connection HTTP client throws an
+   * {@link UncheckedIOException}, which the SDK passes through without retrying: that is typically a kept-alive
+   * connection the server had closed, so it is sent again at once, at most {@value #STALE_CONNECTION_ATTEMPTS} times in
+   * all. Safe for every request here: all are idempotent, and a resent conditional put that had landed gets 412, which
+   * {@link #put} decides from the object at the key.
+   *
+   * <p>A failure without an S3 answer (timeouts, broken connections, once the client's attempts are spent) becomes a
+   * {@link StorageException}; an S3 error answer stays an {@link S3Exception} for the caller to read its status.
    */
   private <T> T call(String operation, String key, Supplier<T> request) {
-    try {
-      return request.get();
-    } catch (SdkClientException | UncheckedIOException e) {
-      throw new StorageException(operation + " " + key + " in " + describe() + " failed: " + e.getMessage(), e);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return request.get();
+      } catch (UncheckedIOException e) {
+        if (attempt == STALE_CONNECTION_ATTEMPTS) {
+          throw new StorageException(operation + " " + key + " in " + describe() + " failed after " + attempt
+              + " connection failures: " + e.getMessage(), e);
+        }
+      } catch (SdkClientException e) {
+        throw new StorageException(operation + " " + key + " in " + describe() + " failed: " + e.getMessage(), e);
+      }
     }
   }
 
