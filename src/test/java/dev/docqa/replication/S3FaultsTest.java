@@ -70,7 +70,7 @@ class S3FaultsTest {
   private static final int OUTAGE_EVERY = 4;
   private static final int REQUESTS_PER_INGEST = 25;
   private static final FaultInjectingProxy.Rates RATES = new FaultInjectingProxy.Rates(
-      0.05, 0.01, 0.04, 0.03, RETRIES.attemptTimeout().plusMillis(300), 2048, Duration.ofMillis(10));
+      0.05, 0.01, 0.04, 0.03, RETRIES.attemptTimeout().plusMillis(300), 4096, Duration.ofMillis(10));
 
   @TempDir static Path work;
   private static long checkNanos;
@@ -133,10 +133,12 @@ class S3FaultsTest {
       }
       proxy.stopFaults();
       long faultsEnded = System.nanoTime();
+      Map<String, Integer> retried = new TreeMap<>();
       for (String documentId : failed) {
         IngestOutcome outcome = docqa.ingest(documentId, documents.get(documentId), "v1");
         // UNCHANGED: the failed attempt had published after all, and its answer was what got lost.
         assertTrue(outcome.status() != IngestOutcome.Status.FAILED, outcome.toString());
+        retried.merge(outcome.status().name(), 1, Integer::sum);
       }
 
       Map<String, List<Passage>> published = checkNewestCommitOpens(bucket, reference, checks++);
@@ -170,6 +172,7 @@ class S3FaultsTest {
       summary.put("passages", reference.values().stream().mapToInt(List::size).sum());
       summary.put("ingests_failed_then_retried", failed.size());
       summary.put("failure_types", failureTypes);
+      summary.put("retried_outcomes", retried);
       summary.put("openable_checks", checks);
       summary.put("lost", lost);
       summary.put("duplicates", duplicates);
