@@ -99,12 +99,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
   private final Map<Fault, AtomicInteger> injected = new EnumMap<>(Fault.class);
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger errorNumber = new AtomicInteger();
-  private volatile Rates rates = Rates.NONE;
   private final List<Scheduled> scheduled = new CopyOnWriteArrayList<>();
+  private volatile Rates rates = Rates.NONE;
+  private volatile boolean closed;
 
   /** Requests numbered {@code [from, to)} get {@code fault}. */
   private record Scheduled(Fault fault, int from, int to) {}
-  private volatile boolean closed;
 
   private FaultInjectingProxy(ServerSocket listener, URI upstream, long seed) {
     this.listener = listener;
@@ -203,7 +203,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
       if (request == null) {
         return; // connected and closed without a request
       }
-      Fault fault = decide(request, requests.incrementAndGet());
+      Rates now = rates; // one request, one setting, even if the rates change meanwhile
+      Fault fault = decide(request, requests.incrementAndGet(), now);
       if (fault != null) {
         injected.get(fault).incrementAndGet();
       }
@@ -220,7 +221,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
       toServer.write(request.withConnectionClose());
       toServer.flush();
       Socket upstreamSocket = server;
-      Future<?> responses = threads.submit(() -> relayResponse(upstreamSocket, client, fault));
+      Future<?> responses = threads.submit(() -> relayResponse(upstreamSocket, client, fault, now));
       Body body = new Body(request);
       long declared = body.declaredLength();
       long limit = fault != Fault.DROPPED_UPLOAD ? Long.MAX_VALUE : cutOff(declared < 0 ? 1024 : declared);
@@ -244,7 +245,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
   }
 
   /** Server to client: interim {@code 100 Continue} heads as they are, then the final response, faulty or not. */
-  private Void relayResponse(Socket server, Socket client, Fault fault) throws IOException, InterruptedException {
+  private Void relayResponse(Socket server, Socket client, Fault fault, Rates now)
+      throws IOException, InterruptedException {
     InputStream fromServer = server.getInputStream();
     OutputStream toClient = client.getOutputStream();
     Head response;
@@ -263,7 +265,6 @@ public final class FaultInjectingProxy implements AutoCloseable {
     all.write(response.withConnectionClose());
     fromServer.transferTo(all); // the server closes after the response: we asked it to
     byte[] bytes = all.toByteArray();
-    Rates now = rates;
     if (fault == Fault.TIMEOUT) {
       Thread.sleep(now.responseDelay());
       toClient.write(bytes); // usually fails: the client gave up on this attempt
@@ -280,13 +281,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
     return null;
   }
 
-  private Fault decide(Head request, int number) {
+  private Fault decide(Head request, int number, Rates now) {
     for (Scheduled next : scheduled) {
       if (number >= next.from() && number < next.to()) {
         return next.fault() != Fault.DROPPED_UPLOAD || hasBody(request) ? next.fault() : null;
       }
     }
-    Rates now = rates;
     double draw;
     synchronized (random) {
       draw = random.nextDouble();
