@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,11 +72,14 @@ class S3FaultsTest {
   /** Short timeouts so a lost answer costs about a second: local requests take milliseconds. */
   private static final S3Connection.Retries RETRIES =
       new S3Connection.Retries(4, Duration.ofMillis(1000), Duration.ofSeconds(10));
-  /** About one ingest in this many meets an outage; an ingest makes about this many requests. */
+  /**
+   * About one ingest in this many meets an outage, and one in twice as many a lost manifest answer; an ingest makes
+   * about this many requests.
+   */
   private static final int OUTAGE_EVERY = 4;
   private static final int REQUESTS_PER_INGEST = 25;
   private static final FaultInjectingProxy.Rates RATES = new FaultInjectingProxy.Rates(
-      0.05, 0.01, 0.04, 0.03, RETRIES.attemptTimeout().plusMillis(300), 4096, Duration.ofMillis(10));
+      0.04, 0.01, 0.04, 0.02, RETRIES.attemptTimeout().plusMillis(300), 4096, Duration.ofMillis(10));
 
   @TempDir static Path work;
   private static final SortedSet<Long> OPENED = new TreeSet<>();
@@ -116,10 +120,18 @@ class S3FaultsTest {
       proxy.inject(RATES);
       Random outages = new Random(SEED + 1);
       for (Map.Entry<String, Path> document : documents.entrySet()) {
-        if (outages.nextInt(OUTAGE_EVERY) == 0) {
+        int scenario = outages.nextInt(OUTAGE_EVERY);
+        if (scenario == 0) {
           // S3 down for longer than the client retries, at a random point of the ingest (upload, manifest, refresh).
           proxy.schedule(FaultInjectingProxy.Fault.SERVER_ERROR, outages.nextInt(REQUESTS_PER_INGEST),
               RETRIES.maxAttempts() + 1);
+        } else if (scenario == 1 && outages.nextBoolean()) {
+          // The manifest put lands but its answer is lost, then S3 goes down: every retry, and the HEAD that would
+          // tell, fail. The ingest fails though it published; SQS's retry must find the document there, once.
+          List<FaultInjectingProxy.Fault> lostThenDown = new ArrayList<>();
+          lostThenDown.add(FaultInjectingProxy.Fault.TIMEOUT);
+          lostThenDown.addAll(Collections.nCopies(2 * RETRIES.maxAttempts() - 1, FaultInjectingProxy.Fault.SERVER_ERROR));
+          proxy.scheduleAt("PUT /" + BUCKET + "/run/" + INDEX_PREFIX + "manifests/", lostThenDown);
         }
         try {
           IngestOutcome outcome = docqa.ingest(document.getKey(), document.getValue(), "v1");

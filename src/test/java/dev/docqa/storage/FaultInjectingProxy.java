@@ -100,11 +100,15 @@ public final class FaultInjectingProxy implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger errorNumber = new AtomicInteger();
   private final List<Scheduled> scheduled = new CopyOnWriteArrayList<>();
+  private volatile Triggered triggered;
   private volatile Rates rates = Rates.NONE;
   private volatile boolean closed;
 
   /** Requests numbered {@code [from, to)} get {@code fault}. */
   private record Scheduled(Fault fault, int from, int to) {}
+
+  /** The first request whose start line contains {@code marker}, and those after it, get {@code faults} in order. */
+  private record Triggered(String marker, List<Fault> faults, AtomicInteger firstRequest) {}
 
   private FaultInjectingProxy(ServerSocket listener, URI upstream, long seed) {
     this.listener = listener;
@@ -135,7 +139,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
   /** Injects faults at these rates into the requests that arrive from now on (and drops scheduled faults). */
   public void inject(Rates rates) {
     this.rates = rates;
-    scheduled.clear();
+    clearScheduled();
   }
 
   /**
@@ -148,10 +152,23 @@ public final class FaultInjectingProxy implements AutoCloseable {
     scheduled.add(new Scheduled(fault, next, next + count));
   }
 
+  /**
+   * Gives the next request whose start line contains {@code marker} (e.g. {@code "PUT /bucket/index/manifests/"}) the
+   * first of {@code faults}, and the requests right after it the rest, in order, once.
+   */
+  public void scheduleAt(String marker, List<Fault> faults) {
+    triggered = new Triggered(marker, List.copyOf(faults), new AtomicInteger());
+  }
+
   /** Forwards every later request faithfully (scheduled faults included). */
   public void stopFaults() {
     this.rates = Rates.NONE;
+    clearScheduled();
+  }
+
+  private void clearScheduled() {
     scheduled.clear();
+    triggered = null;
   }
 
   /** How many faults of each kind were injected so far. */
@@ -282,6 +299,16 @@ public final class FaultInjectingProxy implements AutoCloseable {
   }
 
   private Fault decide(Head request, int number, Rates now) {
+    Triggered trigger = triggered;
+    if (trigger != null) {
+      if (request.startLine().contains(trigger.marker())) {
+        trigger.firstRequest().compareAndSet(0, number);
+      }
+      int first = trigger.firstRequest().get();
+      if (first > 0 && number - first < trigger.faults().size()) {
+        return trigger.faults().get(number - first);
+      }
+    }
     for (Scheduled next : scheduled) {
       if (number >= next.from() && number < next.to()) {
         return next.fault() != Fault.DROPPED_UPLOAD || hasBody(request) ? next.fault() : null;
