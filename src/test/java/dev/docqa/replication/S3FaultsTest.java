@@ -18,6 +18,7 @@ import dev.docqa.service.DocQaService;
 import dev.docqa.service.IngestOutcome;
 import dev.docqa.service.LocalDocQa;
 import dev.docqa.storage.FaultInjectingProxy;
+import dev.docqa.storage.FaultInjectingProxy.Fault;
 import dev.docqa.storage.ObjectStore;
 import dev.docqa.storage.S3Connection;
 import dev.docqa.storage.S3ObjectStore;
@@ -72,11 +73,7 @@ class S3FaultsTest {
   /** Short timeouts so a lost answer costs about a second: local requests take milliseconds. */
   private static final S3Connection.Retries RETRIES =
       new S3Connection.Retries(4, Duration.ofMillis(1000), Duration.ofSeconds(10));
-  /**
-   * About one ingest in this many meets an outage, and one in twice as many a lost manifest answer; an ingest makes
-   * about this many requests.
-   */
-  private static final int OUTAGE_EVERY = 4;
+  /** About how many requests an ingest makes (outages start at a random one of them). */
   private static final int REQUESTS_PER_INGEST = 25;
   private static final FaultInjectingProxy.Rates RATES = new FaultInjectingProxy.Rates(
       0.04, 0.01, 0.04, 0.02, RETRIES.attemptTimeout().plusMillis(300), 4096, Duration.ofMillis(10));
@@ -118,19 +115,19 @@ class S3FaultsTest {
             ModelResolver.withoutS3(work.resolve("models")))) {
       long faultsBegan = System.nanoTime();
       proxy.inject(RATES);
-      Random outages = new Random(SEED + 1);
+      Random outages = new Random(SEED + 1); // one ingest in five meets an outage, one in ten a lost manifest answer
       for (Map.Entry<String, Path> document : documents.entrySet()) {
-        int scenario = outages.nextInt(OUTAGE_EVERY);
-        if (scenario == 0) {
+        int scenario = outages.nextInt(10);
+        if (scenario < 2) {
           // S3 down for longer than the client retries, at a random point of the ingest (upload, manifest, refresh).
-          proxy.schedule(FaultInjectingProxy.Fault.SERVER_ERROR, outages.nextInt(REQUESTS_PER_INGEST),
+          proxy.schedule(Fault.SERVER_ERROR, outages.nextInt(REQUESTS_PER_INGEST),
               RETRIES.maxAttempts() + 1);
-        } else if (scenario == 1 && outages.nextBoolean()) {
+        } else if (scenario == 2) {
           // The manifest put lands but its answer is lost, then S3 goes down: every retry, and the HEAD that would
           // tell, fail. The ingest fails though it published; SQS's retry must find the document there, once.
-          List<FaultInjectingProxy.Fault> lostThenDown = new ArrayList<>();
-          lostThenDown.add(FaultInjectingProxy.Fault.TIMEOUT);
-          lostThenDown.addAll(Collections.nCopies(2 * RETRIES.maxAttempts() - 1, FaultInjectingProxy.Fault.SERVER_ERROR));
+          List<Fault> lostThenDown = new ArrayList<>();
+          lostThenDown.add(Fault.TIMEOUT);
+          lostThenDown.addAll(Collections.nCopies(2 * RETRIES.maxAttempts() - 1, Fault.SERVER_ERROR));
           proxy.scheduleAt("PUT /" + BUCKET + "/run/" + INDEX_PREFIX + "manifests/", lostThenDown);
         }
         try {
@@ -284,7 +281,7 @@ class S3FaultsTest {
     Files.createDirectories(dir);
     Map<String, Path> documents = new TreeMap<>();
     for (int i = 0; i < count; i++) {
-      String id = String.format("doc-%02d.txt", i);
+      String id = String.format("doc-%03d.txt", i);
       StringBuilder text = new StringBuilder(fact(id)).append("\n\n");
       int paragraphs = 1 + random.nextInt(4);
       for (int p = 0; p < paragraphs; p++) {
@@ -301,14 +298,19 @@ class S3FaultsTest {
     return documents;
   }
 
+  /** A place name of its own for each of the first 16^3 documents. */
   private static String place(String documentId) {
-    int n = Integer.parseInt(documentId.substring(4, 6));
-    return capitalize(SYLLABLES[n % SYLLABLES.length] + SYLLABLES[(n / SYLLABLES.length + 5) % SYLLABLES.length]);
+    int n = number(documentId);
+    int s = SYLLABLES.length;
+    return capitalize(SYLLABLES[n % s] + SYLLABLES[(n / s + 5) % s] + SYLLABLES[(n / (s * s)) % s]);
   }
 
   private static String keeper(String documentId) {
-    int n = Integer.parseInt(documentId.substring(4, 6));
-    return capitalize(SYLLABLES[(n * 7 + 3) % SYLLABLES.length] + "ton");
+    return capitalize(SYLLABLES[(number(documentId) * 7 + 3) % SYLLABLES.length] + "ton");
+  }
+
+  private static int number(String documentId) {
+    return Integer.parseInt(documentId.substring("doc-".length(), documentId.indexOf('.')));
   }
 
   private static String fact(String documentId) {
