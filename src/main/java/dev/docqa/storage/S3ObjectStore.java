@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * not atomically; the index publisher therefore builds its compare-and-swap on put-if-absent only.
  *
  * <p>Retries are the client's own (see {@link S3Connection.Retries}: bounded attempts with backoff, attempt and call
- * timeouts); this class adds none on top, except for the one failure the SDK does not retry (see {@link #call}), so a
- * failing request costs at most the client's attempts. What still fails is a
+ * timeouts); this class adds none on top, except for the one failure the SDK passes through unretried (a kept-alive
+ * connection the server had closed), so a failing request costs at most the client's attempts. What still fails is a
  * {@link StorageException}; a conditional put whose answer was lost is decided from the object at the key (see
  * {@link #put}).
  *
