@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -25,11 +27,17 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * {@code If-None-Match: *} atomically (a hard link in its nio2 backends) but checks {@code If-Match} before writing,
  * not atomically; the index publisher therefore builds its compare-and-swap on put-if-absent only.
  *
+ * <p>Retries are the client's own (see {@link S3Connection.Retries}: bounded attempts with backoff, attempt and call
+ * timeouts); this class adds none on top, except for the one failure the SDK passes through unretried (a kept-alive
+ * connection the server had closed), so a failing request costs at most the client's attempts. What still fails is a
+ * {@link StorageException}; a conditional put whose answer was lost is decided from the object at the key (see
+ * {@link #put}).
+ *
  * <p>Thread-safe as {@link S3Client} is. Closes the client on {@link #close()} only when it owns it.
  */
 public final class S3ObjectStore implements ObjectStore {
 
-  private static final int TRANSPORT_ATTEMPTS = 3;
+  private static final int STALE_CONNECTION_ATTEMPTS = 3;
 
   private final S3Client client;
   private final String bucket;
@@ -65,7 +73,7 @@ public final class S3ObjectStore implements ObjectStore {
   public Optional<ObjectInfo> head(String key) {
     String fullKey = fullKey(key);
     try {
-      HeadObjectResponse response = retryingTransport(() -> client.headObject(b -> b.bucket(bucket).key(fullKey)));
+      HeadObjectResponse response = call("head", key, () -> client.headObject(b -> b.bucket(bucket).key(fullKey)));
       return Optional.of(
           new ObjectInfo(key, response.contentLength(), ETags.normalize(response.eTag()), response.lastModified()));
     } catch (S3Exception e) {
@@ -80,7 +88,7 @@ public final class S3ObjectStore implements ObjectStore {
   public InputStream open(String key) {
     String fullKey = fullKey(key);
     try {
-      return retryingTransport(() -> client.getObject(b -> b.bucket(bucket).key(fullKey)));
+      return call("get", key, () -> client.getObject(b -> b.bucket(bucket).key(fullKey)));
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
         throw new NoSuchObjectException(key, describe());
@@ -97,16 +105,16 @@ public final class S3ObjectStore implements ObjectStore {
     try {
       Files.createDirectories(parent);
       tmp = Files.createTempFile(parent, "." + target.getFileName(), ".part");
-      Files.delete(tmp); // the SDK refuses to write over an existing file
     } catch (IOException e) {
       throw new StorageException("cannot prepare a temporary file beside " + target, e);
     }
+    // Inside the attempt, so the attempt timeout covers the transfer; each retry writes the file from the start.
+    ResponseTransformer<GetObjectResponse, GetObjectResponse> toTmp = (response, in) -> {
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      return response;
+    };
     try {
-      retryingTransport(
-          () -> {
-            deleteIfExists(tmp);
-            return client.getObject(b -> b.bucket(bucket).key(fullKey), ResponseTransformer.toFile(tmp));
-          });
+      call("download", key, () -> client.getObject(b -> b.bucket(bucket).key(fullKey), toTmp));
       LocalObjectStore.moveAtomically(tmp, target);
     } catch (S3Exception e) {
       deleteQuietly(tmp, e);
@@ -120,6 +128,14 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A conditional put can land without its answer arriving (a timeout, a dropped connection); the client's retry of
+   * it then gets 412, or fails in turn. So whenever a conditional put does not plainly succeed, the object now at the
+   * key decides: our content there means our put won (callers write unique content, e.g. a manifest naming its
+   * writer); a condition that no longer holds means it lost; otherwise it failed and may be tried again.
+   */
   @Override
   public String put(String key, byte[] content, PutCondition condition) {
     PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(fullKey(key));
@@ -129,45 +145,46 @@ public final class S3ObjectStore implements ObjectStore {
       case PutCondition.IfMatch ifMatch -> request.ifMatch('"' + ETags.normalize(ifMatch.etag()) + '"');
     }
     PutObjectRequest built = request.build();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return ETags.normalize(client.putObject(built, RequestBody.fromBytes(content)).eTag());
-      } catch (S3Exception e) {
-        // 412: condition false; 409: a concurrent conditional write won; 404: If-Match on a missing object.
-        boolean lost =
-            e.statusCode() == 412
-                || e.statusCode() == 409
-                || (e.statusCode() == 404 && condition instanceof PutCondition.IfMatch);
-        if (!lost) {
-          throw failure("put", key, e);
-        }
-        // An SDK retry of a put that did land answers 412 too: our content at the key means we won.
-        return decideConditionalPut(key, content, condition)
-            .orElseThrow(() -> lostPut(key, condition, e));
-      } catch (SdkClientException | UncheckedIOException e) {
-        // The answer was lost (e.g. a kept-alive connection the server had closed): the object now at the key tells
-        // whether the put landed; if it did not and the condition still holds, putting again is safe.
-        Optional<String> decided =
-            condition instanceof PutCondition.Always ? Optional.empty() : decideConditionalPut(key, content, condition);
-        if (decided.isPresent()) {
-          return decided.get();
-        }
-        if (attempt == TRANSPORT_ATTEMPTS) {
-          throw new StorageException(
-              "put of " + key + " in " + describe() + " failed after " + attempt + " attempts: " + e.getMessage(), e);
-        }
+    try {
+      return ETags.normalize(call("put", key, () -> client.putObject(built, RequestBody.fromBytes(content))).eTag());
+    } catch (S3Exception e) {
+      // 412: condition false; 409: a concurrent conditional write won; 404: If-Match on a missing object.
+      boolean rejected =
+          e.statusCode() == 412
+              || e.statusCode() == 409
+              || (e.statusCode() == 404 && condition instanceof PutCondition.IfMatch);
+      if (condition instanceof PutCondition.Always) {
+        throw failure("put", key, e);
       }
+      Optional<String> decided = decideConditionalPut(key, content, condition, e);
+      if (decided.isPresent()) {
+        return decided.get();
+      }
+      throw rejected ? lostPut(key, condition, e) : failure("put", key, e);
+    } catch (StorageException e) {
+      if (condition instanceof PutCondition.Always) {
+        throw e;
+      }
+      return decideConditionalPut(key, content, condition, e).orElseThrow(() -> e);
     }
   }
 
   /**
-   * Decides a conditional put from the object now at the key: our content there means our put won (callers write unique
-   * content, e.g. a manifest naming its writer); a condition that no longer holds means it lost; empty when the put did
-   * not land and may be tried again.
+   * Decides a conditional put from the object now at the key: our content there means our put won; a condition that
+   * no longer holds means it lost; empty when the put did not land.
+   *
+   * @param failure what the put ended with, kept as the cause (or suppressed, when the deciding HEAD fails too)
    */
-  private Optional<String> decideConditionalPut(String key, byte[] content, PutCondition condition) {
+  private Optional<String> decideConditionalPut(
+      String key, byte[] content, PutCondition condition, RuntimeException failure) {
     String ours = ETags.of(content);
-    Optional<ObjectInfo> now = head(key);
+    Optional<ObjectInfo> now;
+    try {
+      now = head(key);
+    } catch (StorageException e) {
+      e.addSuppressed(failure);
+      throw e;
+    }
     if (now.isPresent() && now.get().etag().equals(ours)) {
       return Optional.of(ours);
     }
@@ -179,7 +196,7 @@ public final class S3ObjectStore implements ObjectStore {
               now.isEmpty() || !now.get().etag().equals(ETags.normalize(ifMatch.etag()));
         };
     if (conditionFails) {
-      throw lostPut(key, condition, null);
+      throw lostPut(key, condition, failure);
     }
     return Optional.empty();
   }
@@ -194,7 +211,7 @@ public final class S3ObjectStore implements ObjectStore {
     String fullKey = fullKey(key);
     try {
       return ETags.normalize(
-          retryingTransport(() -> client.putObject(b -> b.bucket(bucket).key(fullKey), RequestBody.fromFile(source)))
+          call("upload", key, () -> client.putObject(b -> b.bucket(bucket).key(fullKey), RequestBody.fromFile(source)))
               .eTag());
     } catch (S3Exception e) {
       throw failure("upload", key, e);
@@ -205,7 +222,9 @@ public final class S3ObjectStore implements ObjectStore {
   public List<ObjectInfo> list(String keyPrefix) {
     ObjectKeys.checkPrefix(keyPrefix);
     try {
-      return retryingTransport(
+      return call(
+          "list",
+          keyPrefix,
           () ->
               client
                   .listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + keyPrefix))
@@ -223,7 +242,7 @@ public final class S3ObjectStore implements ObjectStore {
   public void delete(String key) {
     String fullKey = fullKey(key);
     try {
-      retryingTransport(() -> client.deleteObject(b -> b.bucket(bucket).key(fullKey)));
+      call("delete", key, () -> client.deleteObject(b -> b.bucket(bucket).key(fullKey)));
     } catch (S3Exception e) {
       if (e.statusCode() != 404) {
         throw failure("delete", key, e);
@@ -249,27 +268,27 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   /**
-   * Runs an idempotent request, retrying twice when the connection broke: the URL-connection HTTP client can pick a
-   * kept-alive connection the server has closed, and the SDK reports that as an {@link UncheckedIOException} it does
-   * not retry itself.
+   * Runs one request. The client retries it with backoff, except when the URL-connection HTTP client throws an
+   * {@link UncheckedIOException}, which the SDK passes through without retrying: that is typically a kept-alive
+   * connection the server had closed, so it is sent again at once, at most {@value #STALE_CONNECTION_ATTEMPTS} times in
+   * all. Safe for every request here: all are idempotent, and a resent conditional put that had landed gets 412, which
+   * {@link #put} decides from the object at the key.
+   *
+   * <p>A failure without an S3 answer (timeouts, broken connections, once the client's attempts are spent) becomes a
+   * {@link StorageException}; an S3 error answer stays an {@link S3Exception} for the caller to read its status.
    */
-  private static <T> T retryingTransport(Supplier<T> request) {
+  private <T> T call(String operation, String key, Supplier<T> request) {
     for (int attempt = 1; ; attempt++) {
       try {
         return request.get();
-      } catch (UncheckedIOException | SdkClientException e) {
-        if (attempt == TRANSPORT_ATTEMPTS) {
-          throw new StorageException("S3 request failed after " + attempt + " attempts: " + e.getMessage(), e);
+      } catch (UncheckedIOException e) {
+        if (attempt == STALE_CONNECTION_ATTEMPTS) {
+          throw new StorageException(operation + " " + key + " in " + describe() + " failed after " + attempt
+              + " connection failures: " + e.getMessage(), e);
         }
+      } catch (SdkClientException e) {
+        throw new StorageException(operation + " " + key + " in " + describe() + " failed: " + e.getMessage(), e);
       }
-    }
-  }
-
-  private static void deleteIfExists(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -297,6 +297,9 @@ class TemplateTest {
     assertEquals("DocumentsPrefix", ask.get("DOCQA_STORAGE_DOCUMENT_PREFIX").path("Ref").asText());
     assertEquals("IndexPrefix", ask.get("DOCQA_STORAGE_INDEX_PREFIX").path("Ref").asText());
     assertFalse(ask.containsKey("JAVA_TOOL_OPTIONS"), "the image's JAVA_TOOL_OPTIONS (ai.djl.offline) must stand");
+    // Bounded retries with backoff for S3 faults, as S3Connection.Retries.DEFAULT gives the CLI's client.
+    assertEquals("standard", ask.get("AWS_RETRY_MODE").asText());
+    assertEquals("4", ask.get("AWS_MAX_ATTEMPTS").asText());
   }
 
   /** Quarkus maps DOCQA_A_B_C to docqa.a.b-c: every variable must name a field of the settings model. */
