@@ -60,7 +60,7 @@ class ConcurrentWritersTest {
   private static final int PROCESS_WRITERS = 2;
   private static final int READERS = 2;
   private static final long READER_PAUSE_MS = 20;
-  private static final int MAX_THREAD_PASSES = 20;
+  private static final int MAX_THREAD_PASSES = 4;
   private static final Pattern CLI_SUMMARY =
       Pattern.compile("(\\d+) files: (\\d+) indexed, (\\d+) unchanged, (\\d+) failed");
 
