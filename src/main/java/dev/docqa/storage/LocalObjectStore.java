@@ -7,13 +7,15 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.LinkOption;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,6 +40,7 @@ import java.util.stream.Stream;
 public final class LocalObjectStore implements ObjectStore {
 
   private static final String INTERNAL_PREFIX = ".docqa-";
+  static final Duration ABANDONED_AFTER = Duration.ofHours(1);
   private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
   private final Path root;
@@ -58,6 +61,29 @@ public final class LocalObjectStore implements ObjectStore {
       this.realRoot = this.root.toRealPath();
     } catch (IOException e) {
       throw new StorageException("cannot create store folder " + this.root, e);
+    }
+    deleteAbandonedTemporaryFiles();
+  }
+
+  /**
+   * A process killed mid-write leaves its temporary file behind, which no one else would ever remove. Files older than
+   * {@link #ABANDONED_AFTER} cannot belong to a write still running (docqa writes index files and documents, seconds
+   * each), so each open sweeps them.
+   */
+  private void deleteAbandonedTemporaryFiles() {
+    Instant cutoff = Instant.now().minus(ABANDONED_AFTER);
+    try (Stream<Path> files = Files.list(tmpDir)) {
+      for (Path file : files.toList()) {
+        try {
+          if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
+            Files.deleteIfExists(file);
+          }
+        } catch (NoSuchFileException e) {
+          // another process swept it first
+        }
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot sweep abandoned temporary files in " + tmpDir, e);
     }
   }
 

@@ -2,13 +2,17 @@ package dev.docqa.storage;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class LocalObjectStoreTest extends ObjectStoreContractTest {
@@ -25,6 +29,21 @@ class LocalObjectStoreTest extends ObjectStoreContractTest {
       assertThrows(PreconditionFailedException.class, () -> other.put("k", "x".getBytes(UTF_8), PutCondition.ifAbsent()));
       String etag = other.put("k", "two".getBytes(UTF_8), PutCondition.ifMatch(store.head("k").orElseThrow().etag()));
       assertEquals(etag, store.head("k").orElseThrow().etag());
+    }
+  }
+
+  @Test
+  void openingSweepsTemporaryFilesAKilledWriterLeftButNotFreshOnes() throws Exception {
+    Path tmpDir = tmp.resolve("store/.docqa-tmp");
+    Path abandoned = Files.writeString(tmpDir.resolve("put-1.tmp"), "half a write");
+    Files.setLastModifiedTime(abandoned, FileTime.from(
+        Instant.now().minus(LocalObjectStore.ABANDONED_AFTER).minusSeconds(60)));
+    Path inFlight = Files.writeString(tmpDir.resolve("put-2.tmp"), "another process is writing this");
+
+    try (ObjectStore reopened = new LocalObjectStore(tmp.resolve("store"))) {
+      assertFalse(Files.exists(abandoned));
+      assertTrue(Files.exists(inFlight));
+      assertEquals(List.of(), reopened.list(""), "temporary files are never objects");
     }
   }
 
