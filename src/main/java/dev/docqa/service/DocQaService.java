@@ -3,6 +3,7 @@ package dev.docqa.service;
 import dev.docqa.DocqaException;
 import dev.docqa.InvalidInputException;
 import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.IngestSettings;
 import dev.docqa.config.RetrievalSettings;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.config.StorageSettings;
@@ -58,7 +59,10 @@ public final class DocQaService implements DocQa {
   private final Reader reader;
   private final Embedder embedder;
   private final HuggingFaceSpanTokenizer splitterTokenizer;
-  private final DocumentExtractor extractor;
+  private final IngestSettings ingestSettings;
+  // Made on first ingest: Tika's default configuration loads every parser (about 0.3 s), which an ask-only process,
+  // such as the ask function's cold start, never needs.
+  private volatile DocumentExtractor extractor;
   private final PassageSplitter splitter;
   private final IndexPublisher publisher;
   private final IndexReplica replica;
@@ -73,7 +77,7 @@ public final class DocQaService implements DocQa {
     this.reader = reader;
     this.embedder = embedder;
     this.splitterTokenizer = splitterTokenizer;
-    this.extractor = new DocumentExtractor(settings.ingest());
+    this.ingestSettings = settings.ingest();
     this.splitter = new PassageSplitter(splitterTokenizer, settings.ingest());
     this.publisher = publisher;
     this.replica = replica;
@@ -222,7 +226,7 @@ public final class DocQaService implements DocQa {
       DocumentSource source = documents.get(i);
       ExtractedDocument document;
       try {
-        document = extractor.extract(source.documentId(), source.content());
+        document = extractor().extract(source.documentId(), source.content());
       } catch (DocqaException e) {
         // Rejected, missing or unreadable: this document fails, the rest of the batch goes on.
         outcomes[i] = new IngestOutcome(source.documentId(), IngestOutcome.Status.FAILED, 0, e.getMessage());
@@ -316,6 +320,19 @@ public final class DocQaService implements DocQa {
    */
   public Map<String, Double> openTimingsMs() {
     return openTimingsMs;
+  }
+
+  private DocumentExtractor extractor() {
+    DocumentExtractor existing = extractor;
+    if (existing != null) {
+      return existing;
+    }
+    synchronized (this) {
+      if (extractor == null) {
+        extractor = new DocumentExtractor(ingestSettings);
+      }
+      return extractor;
+    }
   }
 
   private Optional<IndexedDocument> indexedDocument(String documentId) {
