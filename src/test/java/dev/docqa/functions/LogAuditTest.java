@@ -32,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -43,8 +42,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * get at the default level), written while the service boots with a recognisable S3 secret access key, ingests
  * documents with recognisable sentences (one of them a corrupt PDF, so extraction fails), answers a recognisable
  * question directly and through API Gateway, and rejects bad requests that carry that question. No log record holds
- * the secret, a document sentence or the question; every record of docqa's own loggers is one JSON object with an
- * {@code event}. Records of other libraries (Quarkus, the Lambda runtime) keep their plain text.
+ * the secret, a document sentence or the question. The file is written by the JSON formatter the functions log with on
+ * Lambda: every record, Quarkus', DJL's and the runtime's too, is one JSON object on one line, and the message of
+ * docqa's own records is itself a JSON object with an {@code event}.
  */
 @QuarkusTest
 @TestProfile(FunctionProfiles.Ask.class)
@@ -61,10 +61,6 @@ class LogAuditTest {
   private static final String QUESTION = "Who carried the amber lantern for the widow Tamsin Orrell?";
   /** Words found only in the sentences and the question, so a partial quote is caught too. */
   private static final List<String> MARKERS = List.of("Brannoch", "Ossmere", "Idrith", "Tamsin Orrell");
-  /** A record starts with its level, then its logger: {@code INFO|dev.docqa.functions|message}. */
-  private static final Pattern RECORD_START =
-      Pattern.compile("^(TRACE|DEBUG|CONFIG|INFO|WARN|WARNING|ERROR|SEVERE|FATAL)\\|", Pattern.MULTILINE);
-
   private static final ObjectReader ONE_OBJECT =
       JSON.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readerFor(JsonNode.class);
 
@@ -85,7 +81,7 @@ class LogAuditTest {
       config.put("quarkus.log.file.enabled", "true");
       config.put("quarkus.log.file.path", logFile.toString());
       config.put("quarkus.log.file.level", "INFO");
-      config.put("quarkus.log.file.format", "%p|%c|%s%e%n");
+      config.put("quarkus.log.file.json.enabled", "true");
       return config;
     }
 
@@ -158,26 +154,22 @@ class LogAuditTest {
 
   @Test
   @Order(4)
-  void theLogHoldsNoSecretNoDocumentTextNoQuestionAndDocqaRecordsAreJson() throws IOException {
+  void theLogHoldsNoSecretNoDocumentTextNoQuestionAndEveryRecordIsJson() throws IOException {
     String log = Files.readString(Path.of(System.getProperty(LOG_FILE_PROPERTY)), StandardCharsets.UTF_8);
-    List<String> records = records(log);
+    List<JsonNode> records = records(log);
     List<String> forbidden = new ArrayList<>(List.of(SECRET_ACCESS_KEY, QUESTION));
     forbidden.addAll(SENTENCES);
     forbidden.addAll(MARKERS);
-    for (String record : records) {
-      for (String text : forbidden) {
-        assertFalse(record.contains(text), "a log record holds \"" + text + "\":\n" + record);
-      }
-    }
     Map<String, Integer> events = new HashMap<>();
-    for (String record : records) {
-      String[] parts = record.split("\\|", 3);
-      if (parts[1].startsWith("dev.docqa")) {
-        String message = parts[2].stripTrailing();
-        assertFalse(message.contains("\n"), "one line per record, no stack trace after it: " + record);
-        JsonNode json = ONE_OBJECT.readValue(message);
-        assertTrue(json.isObject() && json.get("event").isTextual(), "not a JSON line with an event: " + record);
-        events.merge(json.get("event").asText(), 1, Integer::sum);
+    for (JsonNode record : records) {
+      String text = record.toString(); // re-serialised: any escaping the formatter chose is undone
+      for (String secret : forbidden) {
+        assertFalse(text.contains(secret), "a log record holds \"" + secret + "\":\n" + text);
+      }
+      if (record.path("loggerName").asText().startsWith("dev.docqa")) {
+        JsonNode message = ONE_OBJECT.readValue(record.path("message").asText());
+        assertTrue(message.isObject() && message.path("event").isTextual(), "no JSON event in " + text);
+        events.merge(message.get("event").asText(), 1, Integer::sum);
       }
     }
     // The capture works: the run's own records are there.
@@ -193,19 +185,17 @@ class LogAuditTest {
         .extract().asString());
   }
 
-  /** The log split into records: each starts with {@code LEVEL|logger|}, stack traces continue it. */
-  private static List<String> records(String log) {
-    List<String> records = new ArrayList<>();
-    var matcher = RECORD_START.matcher(log);
-    int start = -1;
-    while (matcher.find()) {
-      if (start >= 0) {
-        records.add(log.substring(start, matcher.start()));
+  /** The log's records: one JSON object per line, each with a level, a logger and a message. */
+  private static List<JsonNode> records(String log) throws IOException {
+    List<JsonNode> records = new ArrayList<>();
+    for (String line : log.split("\n")) {
+      if (line.isBlank()) {
+        continue;
       }
-      start = matcher.start();
-    }
-    if (start >= 0) {
-      records.add(log.substring(start));
+      JsonNode record = ONE_OBJECT.readValue(line);
+      assertTrue(record.isObject() && record.path("level").isTextual() && record.path("loggerName").isTextual()
+          && record.has("message"), "not a structured log record: " + line);
+      records.add(record);
     }
     assertFalse(records.isEmpty(), "the log file is empty");
     return records;
