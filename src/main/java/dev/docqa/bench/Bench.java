@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,11 +39,13 @@ public final class Bench {
         measures reader, retrieval (10k and 100k passages), ingestion, questions end to end and cold start
         --json      print one JSON line (default: indented JSON)
         --quick     tiny sizes and the built-in tiny reader: checks that everything runs, in seconds
-        --reader    reader model directory (default: a distilbert-base-shaped random model, made once into
-                    target/bench-models/ by src/tools/make_test_models.py with /usr/bin/python3)
+        --reader    reader model directory (default: a distilbert-base-shaped random model and its int8
+                    quantization, made once into target/bench-models/ by src/tools/make_test_models.py with
+                    /usr/bin/python3; reader.int8 compares the two)
         --plot      where to write the PNG (default: docqa-bench.png)""";
 
   static final Path DEFAULT_READER = Path.of("target", "bench-models", "distilbert-base");
+  static final Path DEFAULT_INT8_READER = Path.of("target", "bench-models", "distilbert-base-int8");
   private static final Path MODEL_SCRIPT = Path.of("src", "tools", "make_test_models.py");
   private static final long SEED = 20261122L;
 
@@ -70,8 +73,11 @@ public final class Bench {
       }
     }
     BenchSizes sizes = quick ? BenchSizes.quick() : BenchSizes.full();
-    String location = reader != null ? reader : quick ? ReaderSettings.DEFAULT_MODEL : defaultReader(err);
-    ObjectNode report = measure(location, sizes, quick, plot, err);
+    String location =
+        reader != null ? reader : quick ? ReaderSettings.DEFAULT_MODEL : defaultReader(DEFAULT_READER, err);
+    // The int8 comparison needs the same reader quantized: made for the default reader only.
+    String int8 = reader == null && !quick ? defaultReader(DEFAULT_INT8_READER, err) : null;
+    ObjectNode report = measure(location, int8, sizes, quick, plot, err);
     ObjectMapper mapper = new ObjectMapper();
     try {
       out.println(json ? mapper.writeValueAsString(report)
@@ -83,7 +89,8 @@ public final class Bench {
     return 0;
   }
 
-  private static ObjectNode measure(String location, BenchSizes sizes, boolean quick, Path plot, PrintStream err) {
+  private static ObjectNode measure(String location, String int8Location, BenchSizes sizes, boolean quick, Path plot,
+      PrintStream err) {
     long began = System.nanoTime();
     Path work = createTempDirectory();
     try {
@@ -93,7 +100,7 @@ public final class Bench {
       ModelResolver resolver = ModelResolver.withoutS3(work.resolve("models"));
 
       err.println("docqa bench: reader " + location);
-      ReaderBench.Figures reader = new ReaderBench(resolver, location, sizes).run(new Corpus(SEED));
+      ReaderBench.Figures reader = new ReaderBench(resolver, location, int8Location, sizes).run(new Corpus(SEED));
       report.set("reader", reader.json());
 
       DocqaSettings settings = DocqaSettings.defaults()
@@ -133,30 +140,34 @@ public final class Bench {
         d.intraOpThreads());
   }
 
-  /** The distilbert-base-shaped reader, made by the project's script on first use. */
-  private static String defaultReader(PrintStream err) {
-    if (Files.isDirectory(DEFAULT_READER)) {
-      return DEFAULT_READER.toAbsolutePath().toString();
+  /** The distilbert-base-shaped reader at {@code dir} (float, or int8 by its name), made by the model script once. */
+  private static String defaultReader(Path dir, PrintStream err) {
+    if (Files.isDirectory(dir)) {
+      return dir.toAbsolutePath().toString();
     }
     if (!Files.isRegularFile(MODEL_SCRIPT)) {
-      throw new InvalidInputException("no reader: " + DEFAULT_READER + " is absent and " + MODEL_SCRIPT
+      throw new InvalidInputException("no reader: " + dir + " is absent and " + MODEL_SCRIPT
           + " is not here to make it; run from the repository root, or pass --reader DIR or --quick");
     }
-    err.println("docqa bench: making " + DEFAULT_READER + " (once)");
+    err.println("docqa bench: making " + dir + " (once)");
+    List<String> command = new ArrayList<>(List.of("/usr/bin/python3", MODEL_SCRIPT.toString(), "--shape",
+        "distilbert-base", "--out", dir.toString()));
+    if (dir.equals(DEFAULT_INT8_READER)) {
+      command.add("--int8");
+    }
     try {
-      Process process = new ProcessBuilder("/usr/bin/python3", MODEL_SCRIPT.toString(), "--shape", "distilbert-base",
-          "--out", DEFAULT_READER.toString()).inheritIO().redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process process = new ProcessBuilder(command).inheritIO().redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
         process.destroyForcibly();
-        throw new DocqaException("making " + DEFAULT_READER + " with /usr/bin/python3 " + MODEL_SCRIPT + " failed");
+        throw new DocqaException("making " + dir + " with /usr/bin/python3 " + MODEL_SCRIPT + " failed");
       }
     } catch (IOException e) {
       throw new DocqaException("cannot run /usr/bin/python3 " + MODEL_SCRIPT + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DocqaException("interrupted while making " + DEFAULT_READER, e);
+      throw new DocqaException("interrupted while making " + dir, e);
     }
-    return DEFAULT_READER.toAbsolutePath().toString();
+    return dir.toAbsolutePath().toString();
   }
 
   private static String value(List<String> args, int i, String flag) {

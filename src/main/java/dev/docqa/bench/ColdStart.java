@@ -134,7 +134,8 @@ final class ColdStart {
       Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(log.toFile()).start();
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new DocqaException("cold-start " + name + " did not finish within " + TIMEOUT_SECONDS + " s; log: " + log);
+        throw new DocqaException(
+            "cold-start " + name + " did not finish within " + TIMEOUT_SECONDS + " s; log: " + log);
       }
       if (process.exitValue() != 0) {
         throw new DocqaException("cold-start " + name + " failed with exit code " + process.exitValue() + ": "

@@ -36,11 +36,14 @@ final class ReaderBench {
 
   private final ModelResolver resolver;
   private final String location;
+  private final String int8Location;
   private final BenchSizes sizes;
 
-  ReaderBench(ModelResolver resolver, String location, BenchSizes sizes) {
+  /** @param int8Location the same reader quantized to int8, or {@code null} to skip that comparison */
+  ReaderBench(ModelResolver resolver, String location, String int8Location, BenchSizes sizes) {
     this.resolver = resolver;
     this.location = location;
+    this.int8Location = int8Location;
     this.sizes = sizes;
   }
 
@@ -54,7 +57,7 @@ final class ReaderBench {
       }
       requests.add(new ReadRequest(corpus.question(), passages));
     }
-    ReaderSettings settings = settings(ReaderSettings.defaults().maxBatchSize());
+    ReaderSettings settings = settings(location, ReaderSettings.defaults().maxBatchSize());
     try (Reader reader = Reader.open(settings, resolver);
         BareForward bare = BareForward.load(reader.model())) {
       json.set("model", shape(reader.model()));
@@ -63,10 +66,21 @@ final class ReaderBench {
       throughput(reader, bare, requests, corpus, json);
       json.put("djl_translator_ratio", Samples.round(djlRatio(reader, corpus, json)));
     }
+    if (int8Location != null) {
+      // Same requests, same batch size, alternately: the float reader against its int8 quantization.
+      int batch = ReaderSettings.defaults().maxBatchSize();
+      double floats = tokensPerSecond(location, batch, requests);
+      double int8 = tokensPerSecond(int8Location, batch, requests);
+      ObjectNode quantized = json.putObject("int8");
+      quantized.put("model", int8Location);
+      quantized.put("tokens_per_s", Samples.round(int8));
+      quantized.put("float_tokens_per_s", Samples.round(floats));
+      quantized.put("speedup", Samples.round(int8 / floats));
+    }
     Map<Integer, Double> byBatch = new LinkedHashMap<>();
     ObjectNode sweep = json.putObject("tokens_per_s_by_batch_size");
     for (int batch : sizes.readerBatchSizes()) {
-      double tokensPerSecond = tokensPerSecond(batch, requests.subList(0, Math.min(2, requests.size())));
+      double tokensPerSecond = tokensPerSecond(location, batch, requests.subList(0, Math.min(2, requests.size())));
       byBatch.put(batch, tokensPerSecond);
       sweep.put(Integer.toString(batch), Samples.round(tokensPerSecond));
     }
@@ -74,7 +88,7 @@ final class ReaderBench {
   }
 
   /** The default reader settings for {@code location}, with at most {@code maxBatchSize} windows per pass. */
-  private ReaderSettings settings(int maxBatchSize) {
+  private static ReaderSettings settings(String location, int maxBatchSize) {
     ReaderSettings d = ReaderSettings.defaults();
     return new ReaderSettings(location, d.maxSeqLength(), d.docStride(), d.maxAnswerLength(), maxBatchSize,
         d.intraOpThreads());
@@ -199,9 +213,12 @@ final class ReaderBench {
     }
   }
 
-  /** Reader tokens/s with at most {@code batch} windows per forward pass: one warm-up, then the median of rounds. */
-  private double tokensPerSecond(int batch, List<ReadRequest> requests) {
-    try (Reader reader = Reader.open(settings(batch), resolver)) {
+  /**
+   * Reader tokens/s of the model at {@code model} with at most {@code batch} windows per forward pass: one warm-up,
+   * then the median of rounds.
+   */
+  private double tokensPerSecond(String model, int batch, List<ReadRequest> requests) {
+    try (Reader reader = Reader.open(settings(model, batch), resolver)) {
       double[] rates = new double[sizes.rounds()];
       for (int round = 0; round <= sizes.rounds(); round++) {
         long began = System.nanoTime();

@@ -130,7 +130,8 @@ final class ServiceBench {
     seconds.put("split", Samples.round(splitNanos / 1e9));
     seconds.put("embed", Samples.round(embedSeconds));
     json.put("note", "ingest: extract, split, embed each document, then index and publish them as one "
-        + "commit to a local store (DocQa.ingestAll, as the CLI ingests a folder) after one warm-up document; raw: the same passages through the embedder alone, same per-document calls");
+        + "commit to a local store (DocQa.ingestAll, as the CLI ingests a folder) after one warm-up document; raw: "
+        + "the same passages through the embedder alone, same per-document calls");
     return json;
   }
 

@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code ingest PATH...}: indexes files and folders (recursively) in batches of {@value #BATCH_SIZE} files per index
- * commit, one progress line per file on stderr, a summary on stdout. A file that fails is reported and skipped; the exit
- * code is 1 when any did.
+ * commit, one progress line per file on stderr, a summary on stdout. A file that fails is reported and skipped; the
+ * exit code is 1 when any did.
  */
 final class IngestDocuments {
 

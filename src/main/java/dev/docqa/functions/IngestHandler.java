@@ -209,7 +209,7 @@ public final class IngestHandler {
         "sequencer", newest.sequencer(), "ms", (System.nanoTime() - startedNanos) / 1e6);
   }
 
-  /** Logs a document's failure and marks its messages (or the direct invocation) for retry, unless retrying is futile. */
+  /** Logs a document's failure and marks its messages (or the direct invocation) for retry, unless that is futile. */
   private static void fail(String documentId, List<DocumentEvent> events, RuntimeException e,
       Set<String> failedMessages, List<RuntimeException> directFailures) {
     if (e instanceof InvalidInputException) {
