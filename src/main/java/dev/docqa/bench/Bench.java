@@ -74,9 +74,9 @@ public final class Bench {
     }
     BenchSizes sizes = quick ? BenchSizes.quick() : BenchSizes.full();
     String location =
-        reader != null ? reader : quick ? ReaderSettings.DEFAULT_MODEL : defaultReader(DEFAULT_READER, err);
+        reader != null ? reader : quick ? ReaderSettings.DEFAULT_MODEL : defaultReader(DEFAULT_READER, false, err);
     // The int8 comparison needs the same reader quantized: made for the default reader only.
-    String int8 = reader == null && !quick ? defaultReader(DEFAULT_INT8_READER, err) : null;
+    String int8 = reader == null && !quick ? defaultReader(DEFAULT_INT8_READER, true, err) : null;
     ObjectNode report = measure(location, int8, sizes, quick, plot, err);
     ObjectMapper mapper = new ObjectMapper();
     try {
@@ -140,8 +140,8 @@ public final class Bench {
         d.intraOpThreads());
   }
 
-  /** The distilbert-base-shaped reader at {@code dir} (float, or int8 by its name), made by the model script once. */
-  private static String defaultReader(Path dir, PrintStream err) {
+  /** The distilbert-base-shaped reader at {@code dir}, float or int8, made by the project's model script once. */
+  private static String defaultReader(Path dir, boolean int8, PrintStream err) {
     if (Files.isDirectory(dir)) {
       return dir.toAbsolutePath().toString();
     }
@@ -152,7 +152,7 @@ public final class Bench {
     err.println("docqa bench: making " + dir + " (once)");
     List<String> command = new ArrayList<>(List.of("/usr/bin/python3", MODEL_SCRIPT.toString(), "--shape",
         "distilbert-base", "--out", dir.toString()));
-    if (dir.equals(DEFAULT_INT8_READER)) {
+    if (int8) {
       command.add("--int8");
     }
     try {

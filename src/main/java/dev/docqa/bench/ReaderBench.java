@@ -67,7 +67,7 @@ final class ReaderBench {
       json.put("djl_translator_ratio", Samples.round(djlRatio(reader, corpus, json)));
     }
     if (int8Location != null) {
-      // Same requests, same batch size, alternately: the float reader against its int8 quantization.
+      // The float reader against its int8 quantization: same requests, same batch size, same measurement.
       int batch = ReaderSettings.defaults().maxBatchSize();
       double floats = tokensPerSecond(location, batch, requests);
       double int8 = tokensPerSecond(int8Location, batch, requests);

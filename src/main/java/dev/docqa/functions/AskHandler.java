@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The {@code ask} function without Quarkus: validates a question (direct JSON or API Gateway v2 event), asks
@@ -59,7 +60,7 @@ public final class AskHandler {
   static final List<String> FIELDS = List.of("question", "top_k", "retriever", "document_prefix", "alternatives");
   /** A GET may also name the question {@code q}. */
   private static final Set<String> QUERY_PARAMETERS =
-      Set.of("question", "q", "top_k", "retriever", "document_prefix", "alternatives");
+      Stream.concat(FIELDS.stream(), Stream.of("q")).collect(Collectors.toUnmodifiableSet());
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final ObjectReader STRICT_BODY = JsonMapper.builder()
