@@ -59,7 +59,7 @@ final class CoreBackend implements Backend {
     return new StoreOwningDocQa(service, store);
   }
 
-  private static S3Connection s3Connection(StorageSettings storage) {
+  static S3Connection s3Connection(StorageSettings storage) {
     URI endpoint = storage.s3Endpoint() == null ? null : URI.create(storage.s3Endpoint());
     return new S3Connection(endpoint, storage.s3Region(), null, null, storage.s3PathStyle());
   }

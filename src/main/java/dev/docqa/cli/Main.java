@@ -29,6 +29,7 @@ public final class Main {
         ingest PATH...    index files and folders                       (docqa ingest --help)
         ask "QUESTION"    answer from the index or from one file        (docqa ask --help)
         eval SQUAD.json   EM/F1, recall@k and latency on a SQuAD file   (docqa eval --help)
+        train TRAIN.json  fine-tune a reader on SQuAD-format data       (docqa train --help)
         bench [--json]    speed against ceilings and a peer, as JSON    (docqa bench --help)""";
 
   private static final String LOG4J_CONTEXT_FACTORY = "log4j2.loggerContextFactory";
@@ -70,6 +71,7 @@ public final class Main {
       case "ingest" -> IngestArguments.USAGE;
       case "ask" -> AskArguments.USAGE;
       case "eval" -> EvalArguments.USAGE;
+      case "train" -> TrainArguments.USAGE;
       case "bench" -> Bench.USAGE;
       default -> null;
     };
@@ -87,6 +89,7 @@ public final class Main {
         case "ingest" -> new IngestDocuments(backend, out, err).run(IngestArguments.parse(rest, defaults));
         case "ask" -> new AskQuestion(backend, out, err).run(AskArguments.parse(rest, defaults));
         case "bench" -> Bench.run(rest, out, err);
+        case "train" -> new TrainReader(defaults.storage(), out, err).run(TrainArguments.parse(rest));
         default -> new EvaluateSquad(backend, out, err).run(EvalArguments.parse(rest, defaults));
       };
     } catch (UsageException | InvalidInputException e) {

@@ -92,6 +92,17 @@ public final class SquadEvaluation {
    * The caller owns {@code docqa}.
    */
   public EvalReport goldParagraph(SquadDataset dataset, DocQa docqa) {
+    return goldParagraph(dataset, (question, context) -> predictedText(docqa.read(question, List.of(context), 0)));
+  }
+
+  /** Reads one question against one passage and returns the best answer's text, {@code ""} for no answer. */
+  @FunctionalInterface
+  public interface ParagraphReader {
+    String answer(String question, Passage context);
+  }
+
+  /** Gold mode through any reader: the trainer scores its own model with this, the CLI the service's reader. */
+  public EvalReport goldParagraph(SquadDataset dataset, ParagraphReader reader) {
     ScoreSheet sheet = new ScoreSheet(dataset.scoring());
     int total = dataset.questions().size();
     int done = 0;
@@ -104,8 +115,8 @@ public final class SquadEvaluation {
         Passage context = Passage.ofText(documentId(articleNumber, article) + "#" + paragraphNumber, paragraph.context());
         for (SquadDataset.Question question : paragraph.questions()) {
           long started = System.nanoTime();
-          AskResult result = docqa.read(question.text(), List.of(context), 0);
-          sheet.add(question, predictedText(result), millisSince(started), null);
+          String prediction = reader.answer(question.text(), context);
+          sheet.add(question, prediction, millisSince(started), null);
           progress.questionsDone(++done, total);
         }
       }

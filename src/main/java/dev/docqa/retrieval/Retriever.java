@@ -114,18 +114,31 @@ public final class Retriever {
   }
 
   private ScoreDoc[] bm25(IndexSearcher searcher, String text, Query filter, int n) throws IOException {
-    List<String> terms = QueryText.terms(analyzer, PassageSchema.TEXT, text, settings.maxQueryTerms());
-    if (terms.isEmpty()) {
+    BooleanQuery.Builder query = lexicalQuery(analyzer, text, settings.maxQueryTerms());
+    if (query == null) {
       return new ScoreDoc[0]; // only stop words or punctuation: nothing for BM25 to match
-    }
-    BooleanQuery.Builder query = new BooleanQuery.Builder();
-    for (String term : terms) {
-      query.add(new TermQuery(new Term(PassageSchema.TEXT, term)), BooleanClause.Occur.SHOULD);
     }
     if (filter != null) {
       query.add(filter, BooleanClause.Occur.FILTER);
     }
     return searcher.search(query.build(), n).scoreDocs;
+  }
+
+  /**
+   * docqa's BM25 query over {@link PassageSchema#TEXT}: each distinct analysed term of {@code text} (no query syntax),
+   * in question order and at most {@code maxTerms}, as an optional clause; {@code null} when no term is left (only
+   * stop words or punctuation). Callers may add filters before building it.
+   */
+  public static BooleanQuery.Builder lexicalQuery(Analyzer analyzer, String text, int maxTerms) {
+    List<String> terms = QueryText.terms(analyzer, PassageSchema.TEXT, text, maxTerms);
+    if (terms.isEmpty()) {
+      return null;
+    }
+    BooleanQuery.Builder query = new BooleanQuery.Builder();
+    for (String term : terms) {
+      query.add(new TermQuery(new Term(PassageSchema.TEXT, term)), BooleanClause.Occur.SHOULD);
+    }
+    return query;
   }
 
   private static ScoreDoc[] dense(IndexSearcher searcher, float[] vector, Query filter, int n) throws IOException {

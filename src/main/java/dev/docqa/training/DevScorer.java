@@ -1,0 +1,44 @@
+package dev.docqa.training;
+
+import dev.docqa.config.ReaderSettings;
+import dev.docqa.config.RetrievalSettings;
+import dev.docqa.eval.EvalReport;
+import dev.docqa.eval.SquadDataset;
+import dev.docqa.eval.SquadEvaluation;
+import dev.docqa.models.ModelResolver;
+import dev.docqa.reading.Answer;
+import dev.docqa.reading.Reader;
+import dev.docqa.reading.ReadOptions;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Gold-mode EM/F1 of a reader folder on a SQuAD file, with the project's own scorer: each question read against its
+ * own paragraph by the same {@link Reader} that serves answers, so the figure is what a user of the folder gets.
+ */
+final class DevScorer {
+
+  private final SquadDataset dataset;
+  private final int maxSeqLength;
+  private final int docStride;
+  private final int threads;
+
+  DevScorer(SquadDataset dataset, int maxSeqLength, int docStride, int threads) {
+    this.dataset = dataset;
+    this.maxSeqLength = maxSeqLength;
+    this.docStride = docStride;
+    this.threads = threads;
+  }
+
+  EvalReport score(Path readerFolder) {
+    ReaderSettings defaults = ReaderSettings.defaults();
+    ReaderSettings settings = new ReaderSettings(readerFolder.toString(), maxSeqLength, docStride,
+        defaults.maxAnswerLength(), defaults.maxBatchSize(), threads);
+    try (Reader reader = Reader.open(settings, ModelResolver.withoutS3(ModelResolver.defaultCacheDir()))) {
+      ReadOptions options = reader.defaultOptions();
+      return new SquadEvaluation(RetrievalSettings.defaults(), (done, total) -> {}).goldParagraph(dataset,
+          (question, context) -> reader.read(question, List.of(context), options).best().map(Answer::text)
+              .orElse(""));
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.docqa.training;
+
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.docqa.models.ModelDirectory;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Writes a model being trained as a reader folder in docqa's layout: {@code <name>.pt} (plain TorchScript),
+ * {@code tokenizer.json} and {@code config.json} from the base, and {@code serving.properties} with the base's
+ * settings plus what the run records ({@code docqa.*} keys).
+ */
+final class ReaderFolder {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ReaderFolder() {}
+
+  /** The TorchScript module with its current weights, switched to inference mode while it is written. */
+  static void writeModel(PtSymbolBlock block, Path file) throws IOException {
+    JniUtils.enableInferenceMode(block);
+    try (OutputStream out = Files.newOutputStream(file)) {
+      JniUtils.writeModule(block, out, false);
+    } finally {
+      JniUtils.enableTrainingMode(block);
+    }
+  }
+
+  /**
+   * A complete reader folder at {@code dir} (created; must not exist).
+   *
+   * @param modelFile the TorchScript file to copy in as {@code <name>.pt}
+   * @param recorded {@code docqa.*} keys for serving.properties
+   */
+  static void write(Path dir, String name, Path modelFile, ModelDirectory base, Map<String, String> recorded,
+      String note) throws IOException {
+    Files.createDirectories(dir);
+    Files.copy(modelFile, dir.resolve(name + ".pt"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(base.tokenizerFile(), dir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+    ObjectNode config = Files.isRegularFile(base.dir().resolve("config.json"))
+        ? (ObjectNode) JSON.readTree(base.dir().resolve("config.json").toFile())
+        : JSON.createObjectNode();
+    config.put("docqa_note", note);
+    Files.writeString(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config)
+        + "\n");
+    Map<String, String> serving = new TreeMap<>();
+    Properties inherited = new Properties();
+    Path baseServing = base.dir().resolve("serving.properties");
+    if (Files.isRegularFile(baseServing)) {
+      try (var in = Files.newBufferedReader(baseServing, StandardCharsets.UTF_8)) {
+        inherited.load(in);
+      }
+    }
+    inherited.stringPropertyNames().stream()
+        .filter(key -> !key.startsWith("docqa."))
+        .forEach(key -> serving.put(key, inherited.getProperty(key)));
+    serving.put("engine", "PyTorch");
+    serving.put("option.modelName", name);
+    serving.put("option.mapLocation", "true");
+    serving.put("includeTokenTypes", Boolean.toString(base.includeTokenTypes()));
+    serving.putAll(recorded);
+    try (Writer out = Files.newBufferedWriter(dir.resolve("serving.properties"), StandardCharsets.UTF_8)) {
+      for (Map.Entry<String, String> entry : serving.entrySet()) {
+        out.write(entry.getKey() + "=" + escape(entry.getValue()) + "\n");
+      }
+    }
+  }
+
+  /** The base's own lineage ({@code docqa.base} in its serving.properties), or the location it was named by. */
+  static String lineage(ModelDirectory base, String location) {
+    Properties properties = new Properties();
+    Path file = base.dir().resolve("serving.properties");
+    if (Files.isRegularFile(file)) {
+      try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        properties.load(in);
+      } catch (IOException e) {
+        return location;
+      }
+    }
+    String earlier = properties.getProperty("docqa.base");
+    return earlier == null ? location : location + " <- " + earlier;
+  }
+
+  private static String escape(String value) {
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("=", "\\=").replace(":", "\\:");
+  }
+}
