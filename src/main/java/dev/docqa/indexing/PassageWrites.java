@@ -12,10 +12,15 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.MultiTerms;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * The passage schema's writes, on any {@link IndexWriter}: the index publisher's (one writer per publish attempt) and
@@ -111,6 +116,56 @@ public final class PassageWrites {
     return true;
   }
 
+  /**
+   * {@link #delete} for several documents, in one writer session.
+   *
+   * @return the ids that were indexed (and are now deleted), in the order given
+   */
+  public static List<String> deleteAll(IndexWriter writer, List<String> documentIds) throws IOException {
+    List<String> deleted = new ArrayList<>();
+    try (DirectoryReader reader = DirectoryReader.open(writer)) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      for (String id : new java.util.LinkedHashSet<>(documentIds)) {
+        if (indexedDocument(searcher, id).isPresent()) {
+          deleted.add(id);
+        }
+      }
+    }
+    for (String id : deleted) {
+      writer.deleteDocuments(new Term(PassageSchema.DOC_ID, id));
+    }
+    return deleted;
+  }
+
+  /** Every document in the searcher's view, by id. */
+  public static List<IndexedDocument> documents(IndexSearcher searcher) throws IOException {
+    List<IndexedDocument> documents = new ArrayList<>();
+    Terms terms = MultiTerms.getTerms(searcher.getIndexReader(), PassageSchema.DOC_ID);
+    if (terms == null) {
+      return documents;
+    }
+    TermsEnum ids = terms.iterator();
+    for (BytesRef id = ids.next(); id != null; id = ids.next()) {
+      // Terms of deleted passages stay until a merge: a document with no live passage is gone.
+      indexedDocument(searcher, id.utf8ToString()).ifPresent(documents::add);
+    }
+    return documents;
+  }
+
+  /** The ids of the documents that came from {@code origin} (a non-empty origin), sorted. */
+  public static List<String> documentsFrom(IndexSearcher searcher, String origin) throws IOException {
+    if (origin == null || origin.isEmpty()) {
+      return List.of();
+    }
+    TopDocs hits = searcher.search(PassageSchema.originQuery(origin), 1_000);
+    java.util.SortedSet<String> ids = new java.util.TreeSet<>();
+    StoredFields stored = searcher.storedFields();
+    for (var hit : hits.scoreDocs) {
+      ids.add(stored.document(hit.doc, Set.of(PassageSchema.DOC_ID)).get(PassageSchema.DOC_ID));
+    }
+    return List.copyOf(ids);
+  }
+
   /** What the searcher's view holds about the document. */
   public static Optional<IndexedDocument> indexedDocument(IndexSearcher searcher, String documentId)
       throws IOException {
@@ -118,7 +173,7 @@ public final class PassageWrites {
     if (hits.scoreDocs.length == 0) {
       return Optional.empty();
     }
-    int passages = Math.toIntExact(hits.totalHits.value());
+    int passages = searcher.count(new TermQuery(new Term(PassageSchema.DOC_ID, documentId)));
     return Optional.of(PassageSchema.readIndexedDocument(searcher.storedFields(), hits.scoreDocs[0].doc, passages));
   }
 

@@ -10,9 +10,17 @@ import dev.docqa.config.RetrieverMode;
  * @param retriever ranking signal ({@code null}: the configured default)
  * @param documentPrefix only documents whose id starts with this ({@code null}: all)
  * @param alternatives how many answers beyond the best to return
+ * @param maxAnswerLength longest answer in reader tokens ({@code null}: the configured default)
+ * @param includePassages whether the result lists the retrieved passages with their retrieval scores
  */
-public record AskRequest(
-    String question, Integer topK, RetrieverMode retriever, String documentPrefix, int alternatives) {
+public record AskRequest(String question, Integer topK, RetrieverMode retriever, String documentPrefix,
+    int alternatives, Integer maxAnswerLength, boolean includePassages) {
+
+  /** A request with the configured answer length and without the retrieved passages. */
+  public AskRequest(
+      String question, Integer topK, RetrieverMode retriever, String documentPrefix, int alternatives) {
+    this(question, topK, retriever, documentPrefix, alternatives, null, false);
+  }
 
   public static AskRequest of(String question) {
     return new AskRequest(question, null, null, null, 3);
