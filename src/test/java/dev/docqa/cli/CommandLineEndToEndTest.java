@@ -99,7 +99,7 @@ class CommandLineEndToEndTest {
     assertEquals(context.toString(), json.get("document").asText());
     String text = Files.readString(context);
     assertEquals(json.get("answer").asText(), codePoints(text, json.get("start").asInt(), json.get("end").asInt()));
-    assertEquals(AskQuestion.ALTERNATIVES, json.get("alternatives").size(), ask.out());
+    assertEquals(dev.docqa.service.QuestionRules.DEFAULT_ALTERNATIVES, json.get("alternatives").size(), ask.out());
   }
 
   @Test

@@ -119,7 +119,7 @@ class MainTest {
     assertEquals(RetrieverMode.BM25, settings.retrieval().mode());
     assertEquals("/models/distilbert", settings.reader().model());
     assertEquals("builtin:bge-small-en-v15", settings.embedder().model());
-    assertEquals(new AskRequest("Where?", 7, RetrieverMode.BM25, null, AskQuestion.ALTERNATIVES), backend.asked.getFirst());
+    assertEquals(new AskRequest("Where?", 7, RetrieverMode.BM25, null, dev.docqa.service.QuestionRules.DEFAULT_ALTERNATIVES), backend.asked.getFirst());
     assertFalse(run.err().contains("warning"), "a configured reader gets no warning");
   }
 
