@@ -5,6 +5,7 @@ import dev.docqa.bench.Bench;
 import dev.docqa.config.DocqaSettings;
 import dev.docqa.config.ReaderSettings;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -103,7 +104,8 @@ public final class Main {
         case "serve" -> new Serve(backend, out, err).run(ServeArguments.parse(rest, defaults));
         case "list" -> new ManageDocuments(backend, out, err).list(ListArguments.parse(rest, defaults));
         case "delete" -> new ManageDocuments(backend, out, err).delete(DeleteArguments.parse(rest, defaults));
-        case "bench" -> Bench.run(rest, out, err);
+        case "bench" -> Bench.run(rest,
+            Path.of(IndexLocation.describe(defaults.storage())).resolve("bench").resolve("docqa-bench.png"), out, err);
         case "train" -> new TrainReader(defaults.storage(), out, err).run(TrainArguments.parse(rest));
         default -> new EvaluateSquad(backend, out, err).run(EvalArguments.parse(rest, defaults));
       };

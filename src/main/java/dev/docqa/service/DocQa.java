@@ -62,10 +62,10 @@ public interface DocQa extends AutoCloseable {
 
   /**
    * The indexed documents that came from files below {@code folder} (their {@link DocumentSource#origin()}) whose files
-   * no longer exist: what {@code ingest DIR --prune} deletes.
+   * no longer exist: what {@code ingest DIR --prune} deletes. This default knows no origins, so none is missing.
    */
   default List<IndexedDocument> missingSources(Path folder) {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not track document origins");
+    return List.of();
   }
 
   /** Retrieves passages for the question and reads them; see {@link AskRequest}. */
