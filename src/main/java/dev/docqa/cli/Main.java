@@ -137,7 +137,8 @@ public final class Main {
   static void warnIfDefaultReader(DocqaSettings settings, PrintStream err) {
     if (settings.reader().model().equals(ReaderSettings.DEFAULT_MODEL)) {
       err.println("docqa: warning: the reader is the built-in test model (random weights): answers are not meaningful"
-          + " until a trained reader is configured with --reader MODEL (see README, \"Using a real reader\")");
+          + " until a trained reader is configured with --reader MODEL"
+          + " (see src/site/markdown/reader.md, \"Using a real reader\")");
     }
   }
 

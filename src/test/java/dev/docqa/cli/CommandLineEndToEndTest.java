@@ -131,6 +131,9 @@ class CommandLineEndToEndTest {
       if (args.contains("--reader")) {
         continue; // needs a trained model exported on a connected machine
       }
+      if (args.getFirst().equals("serve")) {
+        continue; // runs until stopped; LocalServerTest and WebPageBrowserTest cover it
+      }
       List<String> withIndex = new ArrayList<>(args);
       if (!args.getFirst().equals("eval")) {
         withIndex.addAll(List.of("--index", index.toString()));
