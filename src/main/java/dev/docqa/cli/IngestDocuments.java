@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code ingest PATH... [--prune]}: indexes files and folders (recursively) in batches of {@value #BATCH_SIZE} files
- * per index commit, one progress line on stderr per file as soon as its work is done (and within a large file, as its
- * passages are embedded), a summary on stdout. A file that fails is reported and skipped; the exit code is 1 when any
+ * per index commit, with progress on stderr as each file is embedded (and within a large file) and as each batch is
+ * committed, and a summary on stdout. A file that fails is reported and skipped; the exit code is 1 when any
  * did. Two files that would get one id: the second is refused, naming the first. Afterwards, the documents that came
  * from a folder named here and whose files are gone are deleted ({@code --prune}) or listed.
  */
@@ -199,19 +199,23 @@ final class IngestDocuments {
   }
 
   /**
-   * Prints one line per file when its work is done, and a line within a large file every few seconds while its
-   * passages are embedded. Rates are passages embedded over the time since the models were loaded. The summary counts
-   * final outcomes: a file whose batch commit fails is reported again.
+   * Prints a file's progress as it happens: while a large file's passages are embedded (every few seconds), when its
+   * work is done ({@code N passages embedded}, or its final outcome when nothing is to be written), and when its batch
+   * is committed ({@code indexed N passages}: only then is it in the index). Each file keeps its number across its
+   * lines. Rates are passages embedded over the time since the models were loaded. The summary counts final outcomes.
    */
   private final class Progress implements IngestListener {
     private final int total;
     private final Tally tally;
     private final long started;
-    private final Map<String, IngestOutcome> printed = new HashMap<>();
+    /** Files whose work is done, by id: their number and the outcome printed for them. */
+    private final Map<String, Numbered> prepared = new HashMap<>();
     private long embeddedBefore;
     private long embeddedNow;
     private long lastWithinFile;
-    private int done;
+    private int numbered;
+
+    private record Numbered(int number, IngestOutcome outcome) {}
 
     Progress(int total, Tally tally, long started) {
       this.total = total;
@@ -226,37 +230,39 @@ final class IngestDocuments {
       long now = System.nanoTime();
       if (embedded < passages && now - lastWithinFile >= WITHIN_FILE_INTERVAL_NANOS) {
         lastWithinFile = now;
-        err.printf(Locale.ROOT, "[%d/%d] %s: %d of %d passages embedded (%.1f passages/s)%n", done + 1, total,
+        err.printf(Locale.ROOT, "[%d/%d] %s: %d of %d passages embedded (%.1f passages/s)%n", numbered + 1, total,
             documentId, embedded, passages, rate());
       }
     }
 
     @Override
     public void prepared(IngestOutcome outcome) {
+      int number = ++numbered;
+      prepared.put(outcome.documentId(), new Numbered(number, outcome));
       if (outcome.status() == IngestOutcome.Status.INDEXED) {
         embeddedBefore += outcome.passages();
         embeddedNow = embeddedBefore;
+        err.printf(Locale.ROOT, "[%d/%d] %s: %s embedded (%.1f passages/s)%n", number, total, outcome.documentId(),
+            Plural.of(outcome.passages(), "passage"), rate());
+      } else {
+        err.printf(Locale.ROOT, "[%d/%d] %s: %s%n", number, total, outcome.documentId(), describe(outcome));
       }
-      printed.put(outcome.documentId(), outcome);
-      err.printf(Locale.ROOT, "[%d/%d] %s: %s (%.1f passages/s)%n", ++done, total, outcome.documentId(),
-          describe(outcome), rate());
     }
 
-    /** Counts the final outcome; prints it when it differs from the line printed for the file (or none was). */
+    /** Counts the final outcome; prints it unless the line printed for the file already said it. */
     void settle(IngestOutcome outcome) {
       tally.add(outcome);
-      IngestOutcome shown = printed.remove(outcome.documentId());
+      Numbered shown = prepared.remove(outcome.documentId());
       if (shown == null) {
-        prepared(outcome);
-        printed.remove(outcome.documentId());
-      } else if (shown.status() != outcome.status()) {
-        err.printf(Locale.ROOT, "  %s: %s%n", outcome.documentId(), describe(outcome));
+        err.printf(Locale.ROOT, "[%d/%d] %s: %s%n", ++numbered, total, outcome.documentId(), describe(outcome));
+      } else if (shown.outcome().status() == IngestOutcome.Status.INDEXED
+          || shown.outcome().status() != outcome.status()) {
+        err.printf(Locale.ROOT, "[%d/%d] %s: %s%n", shown.number(), total, outcome.documentId(), describe(outcome));
       }
     }
 
     /** A file refused before it reached the core. */
     void report(IngestOutcome outcome) {
-      prepared(outcome);
       settle(outcome);
     }
 

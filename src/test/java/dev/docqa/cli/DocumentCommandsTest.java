@@ -72,7 +72,8 @@ class DocumentCommandsTest {
     Run first = onIndex("ingest", work.resolve("docs/documents").toString());
     assertEquals(Main.EXIT_OK, first.exitCode(), first.err());
     assertTrue(first.out().startsWith("2 files: 2 indexed, 0 unchanged, 0 failed; 2 passages in "), first.out());
-    assertTrue(first.err().contains("[1/2] ferry.txt: indexed 1 passage ("), first.err());
+    assertTrue(first.err().contains("[1/2] ferry.txt: 1 passage embedded ("), first.err());
+    assertTrue(first.err().contains("[1/2] ferry.txt: indexed 1 passage\n"), first.err());
 
     // The parent folder after the child: the same files, not a second copy under documents/...
     Run parent = onIndex("ingest", work.resolve("docs").toString());

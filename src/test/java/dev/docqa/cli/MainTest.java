@@ -215,7 +215,8 @@ class MainTest {
     assertEquals(List.of("a.txt", "broken.pdf", "sub/b.md", "single.html"), backend.ingested);
     assertTrue(run.err().contains("no such file or folder: " + temp.resolve("missing")), run.err());
     assertTrue(run.err().contains("[2/4] broken.pdf: FAILED: not a PDF: bad header"), run.err());
-    assertTrue(run.err().contains("[4/4] single.html: indexed 2 passages ("), run.err());
+    assertTrue(run.err().contains("[4/4] single.html: 2 passages embedded ("), run.err());
+    assertTrue(run.err().contains("[4/4] single.html: indexed 2 passages\n"), run.err());
     assertTrue(run.out().startsWith("5 files: 3 indexed, 0 unchanged, 2 failed; 6 passages in "), run.out());
     assertEquals(temp.resolve("data/store").toString(), backend.opened.getFirst().storage().location());
   }
@@ -235,6 +236,10 @@ class MainTest {
         .filter(l -> l.contains(": FAILED: cannot update the index: disk full")).count();
     assertEquals(IngestDocuments.BATCH_SIZE, failed, run.err());
     assertTrue(run.err().contains("[" + total + "/" + total + "] f16.txt: indexed 2 passages"), run.err());
+    // A file is reported indexed only once its batch is committed: before, it is only embedded.
+    assertTrue(run.err().contains("[1/" + total + "] f00.txt: 2 passages embedded ("), run.err());
+    assertTrue(run.err().contains("[1/" + total + "] f00.txt: FAILED: cannot update the index: disk full"), run.err());
+    assertFalse(run.err().contains("f00.txt: indexed"), run.err());
     assertTrue(run.out().startsWith(total + " files: 1 indexed, 0 unchanged, " + IngestDocuments.BATCH_SIZE
         + " failed;"), run.out());
   }
