@@ -85,7 +85,7 @@ final class IngestDocuments {
         for (Source source : sources) {
           DocumentSource document;
           try {
-            document = documentSource(source, files);
+            document = documentSource(source, files, arguments.replace());
           } catch (DocqaException | IOException | UncheckedIOException e) {
             progress.report(failed(source.documentId(), e));
             continue;
@@ -117,7 +117,8 @@ final class IngestDocuments {
    * The document for {@code source}, refused when an earlier file of this run has its id, {@code null} when the same
    * file was named earlier: {@code files} maps the ids seen so far to their files.
    */
-  private static DocumentSource documentSource(Source source, Map<String, Path> files) throws IOException {
+  private static DocumentSource documentSource(Source source, Map<String, Path> files, boolean replace)
+      throws IOException {
     Path earlier = files.putIfAbsent(source.documentId(), source.file());
     if (earlier != null && Files.isSameFile(earlier, source.file())) {
       return null;
@@ -127,7 +128,7 @@ final class IngestDocuments {
           + source.file() + " is another file (ingest both from their common parent folder, or rename one)");
     }
     return new DocumentSource(source.documentId(), source.file(),
-        Files.getLastModifiedTime(source.file()).toString(), Origins.ofFile(source.file()));
+        Files.getLastModifiedTime(source.file()).toString(), Origins.ofFile(source.file()), replace);
   }
 
   /** Deletes ({@code prune}) or reports the documents from {@code folders} whose files are gone. */

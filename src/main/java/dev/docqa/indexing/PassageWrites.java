@@ -13,11 +13,13 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.MultiTerms;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.BytesRef;
@@ -152,18 +154,25 @@ public final class PassageWrites {
     return documents;
   }
 
-  /** The ids of the documents that came from {@code origin} (a non-empty origin), sorted. */
-  public static List<String> documentsFrom(IndexSearcher searcher, String origin) throws IOException {
+  /**
+   * The id of a document other than {@code documentId} that came from {@code origin} (a non-empty origin), if any: the
+   * same file indexed under another id.
+   */
+  public static Optional<String> otherDocumentFrom(IndexSearcher searcher, String origin, String documentId)
+      throws IOException {
     if (origin == null || origin.isEmpty()) {
-      return List.of();
+      return Optional.empty();
     }
-    TopDocs hits = searcher.search(PassageSchema.originQuery(origin), 1_000);
-    java.util.SortedSet<String> ids = new java.util.TreeSet<>();
-    StoredFields stored = searcher.storedFields();
-    for (var hit : hits.scoreDocs) {
-      ids.add(stored.document(hit.doc, Set.of(PassageSchema.DOC_ID)).get(PassageSchema.DOC_ID));
+    Query others = new BooleanQuery.Builder()
+        .add(PassageSchema.originQuery(origin), BooleanClause.Occur.FILTER)
+        .add(new TermQuery(new Term(PassageSchema.DOC_ID, documentId)), BooleanClause.Occur.MUST_NOT)
+        .build();
+    TopDocs hits = searcher.search(others, 1);
+    if (hits.scoreDocs.length == 0) {
+      return Optional.empty();
     }
-    return List.copyOf(ids);
+    return Optional.of(searcher.storedFields().document(hits.scoreDocs[0].doc, Set.of(PassageSchema.DOC_ID))
+        .get(PassageSchema.DOC_ID));
   }
 
   /** What the searcher's view holds about the document. */

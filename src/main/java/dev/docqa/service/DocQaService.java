@@ -292,7 +292,8 @@ public final class DocQaService implements DocQa {
   /**
    * The outcome of a document that must not be indexed because of where it comes from: the same file is already
    * indexed (or earlier in this batch) under another id ({@code DUPLICATE}), or its id is held by another file that
-   * still exists ({@code FAILED}, naming both). Documents without an origin are never refused here.
+   * still exists and the source may not replace it ({@code FAILED}, naming both). Documents without an origin are
+   * never refused here.
    */
   private Optional<IngestOutcome> checkOrigin(DocumentSource source, Map<String, String> batchOrigins) {
     String origin = source.origin();
@@ -306,18 +307,17 @@ public final class DocQaService implements DocQa {
     }
     try (IndexSnapshot snapshot = replica.acquire()) {
       IndexSearcher searcher = snapshot.searcher();
-      Optional<String> sameFile =
-          PassageWrites.documentsFrom(searcher, origin).stream().filter(other -> !other.equals(id)).findFirst();
+      Optional<String> sameFile = PassageWrites.otherDocumentFrom(searcher, origin, id);
       if (sameFile.isPresent()) {
         return Optional.of(new IngestOutcome(id, IngestOutcome.Status.DUPLICATE, 0, sameFile.get()));
       }
       Optional<IndexedDocument> current = PassageWrites.indexedDocument(searcher, id);
-      if (current.isPresent() && !current.get().origin().isEmpty() && !current.get().origin().equals(origin)
-          && !Origins.isMissingFile(current.get().origin())) {
+      if (!source.replaceOtherOrigin() && current.isPresent() && !current.get().origin().isEmpty()
+          && !current.get().origin().equals(origin) && !Origins.isMissingFile(current.get().origin())) {
         return Optional.of(new IngestOutcome(id, IngestOutcome.Status.FAILED, 0,
             "document id " + id + " already holds " + Origins.describe(current.get().origin()) + "; "
                 + Origins.describe(origin) + " is another file with the same id (delete " + id
-                + " first, or ingest both from their common parent folder)"));
+                + " first, ingest with --replace, or ingest both from their common parent folder)"));
       }
       return Optional.empty();
     } catch (IOException e) {

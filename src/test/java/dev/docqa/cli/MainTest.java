@@ -80,7 +80,7 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
       "ask                                   | docqa ask: ask needs a QUESTION",
       "ask one two                           | docqa ask: ask takes one QUESTION (quote it); got 2 arguments: one two",
       "ask q --top-k 0                       | docqa ask: --top-k must be a positive integer; --top-k=0",
@@ -92,6 +92,17 @@ class MainTest {
       "ask q --reader a --reader b           | docqa ask: --reader given twice",
       "ask q --context no/such.txt           | docqa ask: --context must name a readable file; --context=no/such.txt",
       "ask q --context pom.xml --index d     | docqa ask: --index cannot be used with --context (the file is read whole, nothing is retrieved)",
+      "ask ???                               | docqa ask: question must contain a letter or digit; length=3 characters",
+      "ask q --top-k 101                     | docqa ask: top_k must be in [1, 100]; top_k=101",
+      "ask q --alternatives 21               | docqa ask: alternatives must be in [0, 20]; alternatives=21",
+      "ask q --alternatives x                | docqa ask: --alternatives must be an integer; --alternatives=x",
+      "ask q --max-answer-length 0           | docqa ask: max_answer_length must be in [1, 200] tokens; max_answer_length=0",
+      "ask q --document-prefix ../etc        | docqa ask: prefix must not contain empty, '.' or '..' segments; prefix=../etc",
+      "ask q --context pom.xml --show-passages | docqa ask: --show-passages cannot be used with --context (the file is read whole, nothing is retrieved)",
+      "serve extra                           | docqa serve: serve takes no arguments; got extra",
+      "serve --port 70000                    | docqa serve: --port must be an integer in [0, 65535]; --port=70000",
+      "list extra                            | docqa list: list takes no arguments; got extra",
+      "delete                                | docqa delete: delete needs at least one document ID",
       "ingest --index d                      | docqa ingest: ingest needs at least one PATH",
       "ingest x --top-k 3                    | docqa ingest: unknown option --top-k",
       "eval                                  | docqa eval: eval takes one SQUAD.json file; got 0",

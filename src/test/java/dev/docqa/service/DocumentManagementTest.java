@@ -94,6 +94,15 @@ class DocumentManagementTest {
     assertTrue(hits.getFirst().text().contains("north quay"), hits.getFirst().text());
     assertEquals(Origins.ofFile(first), documents().get("notes.txt").origin());
 
+    // Asked to, the other file replaces it (a new version kept elsewhere); then the first one may take it back.
+    IngestOutcome replaced = docqa().ingestAll(
+        List.of(new DocumentSource("notes.txt", second, "v2", Origins.ofFile(second), true))).getFirst();
+    assertEquals(IngestOutcome.Status.INDEXED, replaced.status(), replaced.toString());
+    assertEquals(Origins.ofFile(second), documents().get("notes.txt").origin());
+    assertEquals(IngestOutcome.Status.FAILED, ingest("notes.txt", first).status());
+    assertEquals(IngestOutcome.Status.INDEXED, docqa().ingestAll(
+        List.of(new DocumentSource("notes.txt", first, "v3", Origins.ofFile(first), true))).getFirst().status());
+
     // Once the first file is gone, the id may move to the other file (the folder was renamed, say).
     Files.delete(first);
     assertEquals(IngestOutcome.Status.INDEXED, ingest("notes.txt", second).status());
