@@ -16,7 +16,7 @@ record AskArguments(String question, Path context, boolean json, DocqaSettings s
 
   static final String USAGE = """
       usage: docqa ask "QUESTION" [--index DIR | --context FILE] [--top-k N] [--reader MODEL] [--embedder MODEL]
-                       [--retriever bm25|dense|hybrid] [--json]
+                       [--retriever bm25|dense|hybrid] [--no-answer [--null-threshold X]] [--json]
         Answers from the index, or from one UTF-8 text file read whole (--context, no retrieval).
         --index DIR        data folder (store/ + cache/) or s3://bucket/prefix; default docqa-data
         --context FILE     read this file as the context instead of searching the index
@@ -24,6 +24,8 @@ record AskArguments(String question, Path context, boolean json, DocqaSettings s
         --reader MODEL     reader model folder, s3://bucket/prefix or djl:// id; default: built-in test model
         --embedder MODEL   dense embedder; default builtin:all-minilm-l6-v2
         --retriever MODE   bm25, dense or hybrid; default hybrid
+        --no-answer        answer "no answer" when the reader's null score beats its best span (SQuAD 2.0 rule)
+        --null-threshold X by more than X; default: the reader's calibrated threshold (serving.properties), else 0
         --json             one JSON object on one line""";
 
   static final String CONTEXT = "--context";
@@ -33,8 +35,8 @@ record AskArguments(String question, Path context, boolean json, DocqaSettings s
     CommandLine line = CommandLine.parse(
         args,
         Set.of(SettingsFlags.INDEX, CONTEXT, SettingsFlags.TOP_K, SettingsFlags.READER, SettingsFlags.EMBEDDER,
-            SettingsFlags.RETRIEVER),
-        Set.of(JSON));
+            SettingsFlags.RETRIEVER, SettingsFlags.NULL_THRESHOLD),
+        Set.of(JSON, SettingsFlags.NO_ANSWER));
     if (line.positionals().size() != 1) {
       throw new UsageException(line.positionals().isEmpty()
           ? "ask needs a QUESTION"

@@ -57,7 +57,8 @@ public final class AskHandler {
   static final int MAX_ALTERNATIVES = 20;
   static final int DEFAULT_ALTERNATIVES = 3;
   /** The fields of a question: a direct invocation or POST body with others (or a GET with others) is a 400. */
-  static final List<String> FIELDS = List.of("question", "top_k", "retriever", "document_prefix", "alternatives");
+  static final List<String> FIELDS =
+      List.of("question", "top_k", "retriever", "document_prefix", "alternatives", "no_answer", "null_threshold");
   /** A GET may also name the question {@code q}. */
   private static final Set<String> QUERY_PARAMETERS =
       Stream.concat(FIELDS.stream(), Stream.of("q")).collect(Collectors.toUnmodifiableSet());
@@ -163,7 +164,11 @@ public final class AskHandler {
     if (prefix != null) {
       ObjectKeys.checkPrefix(prefix);
     }
-    return new AskRequest(question.strip(), topK, retriever, prefix, alternatives);
+    Double nullThreshold = query.getNullThreshold();
+    if (nullThreshold != null && !Double.isFinite(nullThreshold)) {
+      throw new InvalidInputException("null_threshold must be a finite number; null_threshold=" + nullThreshold);
+    }
+    return new AskRequest(question.strip(), topK, retriever, prefix, alternatives, query.getNoAnswer(), nullThreshold);
   }
 
   /** The question in an API Gateway event: query parameters of a GET, the JSON body of a POST. */
@@ -179,6 +184,8 @@ public final class AskHandler {
         query.setRetriever(params.get("retriever"));
         query.setDocumentPrefix(params.get("document_prefix"));
         query.setAlternatives(intParam(params, "alternatives"));
+        query.setNoAnswer(booleanParam(params, "no_answer"));
+        query.setNullThreshold(doubleParam(params, "null_threshold"));
         return query;
       }
       case "POST" -> {
@@ -202,7 +209,7 @@ public final class AskHandler {
               .filter(Objects::nonNull).collect(Collectors.joining("."));
           throw new InvalidInputException(field.isEmpty()
               ? "body must be one JSON object with a question"
-              : "field \"" + field + "\" must be " + (e.getTargetType() == String.class ? "a string" : "an integer"), e);
+              : "field \"" + field + "\" must be " + typeName(e.getTargetType()), e);
         } catch (JsonProcessingException e) {
           throw new InvalidInputException("body must be a JSON object with a question: " + e.getOriginalMessage(), e);
         }
@@ -289,6 +296,40 @@ public final class AskHandler {
     } catch (NumberFormatException e) {
       throw new InvalidInputException(name + " must be an integer; " + name + "=" + value, e);
     }
+  }
+
+  private static Boolean booleanParam(Map<String, String> params, String name) {
+    String value = params.get(name);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    return switch (value.strip()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new InvalidInputException(name + " must be true or false; " + name + "=" + value);
+    };
+  }
+
+  private static Double doubleParam(Map<String, String> params, String name) {
+    String value = params.get(name);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return Double.valueOf(value.strip());
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException(name + " must be a number; " + name + "=" + value, e);
+    }
+  }
+
+  private static String typeName(Class<?> type) {
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    return type == Double.class || type == double.class ? "a number" : "an integer";
   }
 
   private static ApiGatewayResponse error(int status, String message, Map<String, String> extraHeaders) {

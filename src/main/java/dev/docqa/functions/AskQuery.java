@@ -14,6 +14,28 @@ public class AskQuery {
   private String retriever;
   private String documentPrefix;
   private Integer alternatives;
+  private Boolean noAnswer;
+  private Double nullThreshold;
+
+  @JsonProperty("no_answer")
+  public Boolean getNoAnswer() {
+    return noAnswer;
+  }
+
+  @JsonProperty("no_answer")
+  public void setNoAnswer(Boolean noAnswer) {
+    this.noAnswer = noAnswer;
+  }
+
+  @JsonProperty("null_threshold")
+  public Double getNullThreshold() {
+    return nullThreshold;
+  }
+
+  @JsonProperty("null_threshold")
+  public void setNullThreshold(Double nullThreshold) {
+    this.nullThreshold = nullThreshold;
+  }
 
   public String getQuestion() {
     return question;

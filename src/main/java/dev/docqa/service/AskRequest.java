@@ -10,9 +10,23 @@ import dev.docqa.config.RetrieverMode;
  * @param retriever ranking signal ({@code null}: the configured default)
  * @param documentPrefix only documents whose id starts with this ({@code null}: all)
  * @param alternatives how many answers beyond the best to return
+ * @param noAnswer whether "no answer" may be the result ({@code null}: the configured default)
+ * @param nullThreshold margin by which the null score must beat the best span ({@code null}: the configured or
+ *     calibrated one)
  */
 public record AskRequest(
-    String question, Integer topK, RetrieverMode retriever, String documentPrefix, int alternatives) {
+    String question,
+    Integer topK,
+    RetrieverMode retriever,
+    String documentPrefix,
+    int alternatives,
+    Boolean noAnswer,
+    Double nullThreshold) {
+
+  /** A request with the configured no-answer rule. */
+  public AskRequest(String question, Integer topK, RetrieverMode retriever, String documentPrefix, int alternatives) {
+    this(question, topK, retriever, documentPrefix, alternatives, null, null);
+  }
 
   public static AskRequest of(String question) {
     return new AskRequest(question, null, null, null, 3);

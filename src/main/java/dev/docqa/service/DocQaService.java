@@ -273,7 +273,14 @@ public final class DocQaService implements DocQa {
         retrieveFromOneCommit(request.question(), request.retriever(), request.topK(), request.documentPrefix());
     long retrievedAt = System.nanoTime();
     List<Passage> passages = retrieved.hits().stream().map(ScoredPassage::passage).toList();
-    AskResult result = read(request.question(), passages, request.alternatives());
+    ReadOptions options = reader.defaultOptions();
+    if (request.noAnswer() != null) {
+      options = options.withHandleImpossibleAnswer(request.noAnswer());
+    }
+    if (request.nullThreshold() != null) {
+      options = options.withNullThreshold(request.nullThreshold());
+    }
+    AskResult result = read(request.question(), passages, request.alternatives(), options);
     Map<String, Double> timings = new LinkedHashMap<>();
     timings.put("retrieve", millis(retrievedAt - began));
     timings.putAll(result.timingsMs());
@@ -300,6 +307,10 @@ public final class DocQaService implements DocQa {
 
   @Override
   public AskResult read(String question, List<Passage> passages, int alternatives) {
+    return read(question, passages, alternatives, reader.defaultOptions());
+  }
+
+  private AskResult read(String question, List<Passage> passages, int alternatives, ReadOptions options) {
     if (alternatives < 0) {
       throw new InvalidInputException("alternatives must be >= 0; alternatives=" + alternatives);
     }
@@ -307,8 +318,7 @@ public final class DocQaService implements DocQa {
     if (passages.isEmpty()) {
       return new AskResult(null, List.of(), Map.of("read", 0.0));
     }
-    ReadOptions options = reader.defaultOptions().withTopK(alternatives + 1);
-    ReaderResult result = reader.read(question, passages, options);
+    ReaderResult result = reader.read(question, passages, options.withTopK(alternatives + 1));
     Optional<Answer> best = result.best();
     List<Answer> others = best.isPresent() ? result.answers().subList(1, result.answers().size()) : result.answers();
     return new AskResult(best.orElse(null), others, Map.of("read", millis(System.nanoTime() - began)));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.docqa.config.ReaderSettings;
 import dev.docqa.eval.EvalReport;
 import dev.docqa.eval.SquadDataset;
+import dev.docqa.models.ModelDirectory;
 import dev.docqa.models.ModelResolver;
 import java.io.IOException;
 import java.io.Reader;
@@ -97,6 +98,10 @@ class ReaderTrainerTest {
         Integer.toString(result.best().epoch())) ? Long.toString(result.best().step()) : "mismatch");
     assertEquals(String.format("%.2f", result.best().f1()), serving.getProperty("docqa.dev.f1"));
     assertTrue(Files.size(out.resolve("training.png")) > 1_000);
+    // The dev set also calibrated the no-answer threshold, which the reader then uses by default.
+    double threshold = Double.parseDouble(serving.getProperty("docqa.nullThreshold"));
+    assertEquals(threshold, ModelDirectory.read(out).calibratedNullThreshold(), 1e-4);
+    assertTrue(serving.getProperty("docqa.nullThreshold.questions").startsWith("60 answerable + "), serving.toString());
     try (var leftovers = Files.list(temp)) {
       assertTrue(leftovers.noneMatch(p -> p.getFileName().toString().contains(".partial")), "staging left behind");
     }
