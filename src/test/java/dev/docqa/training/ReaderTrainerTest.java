@@ -121,6 +121,21 @@ class ReaderTrainerTest {
   }
 
   @Test
+  void sharedNormalisationGroupsEachQuestionWithItsBm25Distractors() {
+    Path out = temp.resolve("shared");
+    TrainingSettings shared = new TrainingSettings(List.of(train), null, ReaderSettings.DEFAULT_MODEL, out,
+        temp.resolve("shared.checkpoints"), 1, 16, 1e-3, 0.01, 0.1, MAX_SEQ_LENGTH, DOC_STRIDE, 0.0,
+        Objective.SHARED_NORM, 2, 7, 1, 10, 3, false);
+    ReaderTrainer.Result result = trainer(shared).train(() -> false);
+    assertNotNull(result.out());
+    assertEquals(3, result.steps());
+    // Each question is grouped with the other paragraphs of its article that lack its answer word (in this task's
+    // 20-word vocabulary most hold it), so there are more windows than the span objective's 499.
+    assertTrue(result.features() > 499 + 100, "windows with distractors: " + result.features());
+    assertTrue(Double.isFinite(result.finalLoss()));
+  }
+
+  @Test
   void aResumedRunEqualsAnUninterruptedOne() throws IOException {
     long steps = 2 * 12;
     Path whole = temp.resolve("whole");
