@@ -1,10 +1,8 @@
 package dev.docqa.training;
 
-import dev.docqa.config.ReaderSettings;
 import dev.docqa.document.Passage;
 import dev.docqa.eval.SquadDataset;
 import dev.docqa.eval.SquadScoring;
-import dev.docqa.models.ModelResolver;
 import dev.docqa.reading.Reader;
 import dev.docqa.reading.ReaderResult;
 import dev.docqa.reading.ReadOptions;
@@ -36,11 +34,8 @@ final class NullThresholdCalibration {
   static Result calibrate(Path readerFolder, SquadDataset dev, int maxSeqLength, int docStride, int threads,
       long seed) {
     TrainingExamples examples = TrainingExamples.of(List.of(dev), 1.0, seed);
-    ReaderSettings defaults = ReaderSettings.defaults();
-    ReaderSettings settings = new ReaderSettings(readerFolder.toString(), maxSeqLength, docStride,
-        defaults.maxAnswerLength(), defaults.maxBatchSize(), threads);
     List<Item> items = new ArrayList<>();
-    try (Reader reader = Reader.open(settings, ModelResolver.withoutS3(ModelResolver.defaultCacheDir()))) {
+    try (Reader reader = DevScorer.open(readerFolder, maxSeqLength, docStride, threads)) {
       ReadOptions options = reader.defaultOptions();
       for (TrainingExamples.Example example : examples.examples()) {
         ReaderResult result = reader.read(example.question(), List.of(Passage.ofText("dev", example.context())),
