@@ -22,7 +22,7 @@ record AskArguments(AskRequest request, Path context, boolean json, DocqaSetting
   static final String USAGE = """
       usage: docqa ask "QUESTION" [--index DIR | --context FILE] [--top-k N] [--reader MODEL] [--embedder MODEL]
                        [--retriever bm25|dense|hybrid] [--document-prefix PREFIX] [--alternatives N]
-                       [--max-answer-length N] [--show-passages] [--json]
+                       [--max-answer-length N] [--no-answer [--null-threshold X]] [--show-passages] [--json]
         Answers from the index, or from one file read whole (--context, no retrieval).
         --index DIR             data folder (store/ + cache/) or s3://bucket/prefix; default docqa-data
         --context FILE          read this file (any type ingest reads) instead of searching the index
@@ -33,6 +33,8 @@ record AskArguments(AskRequest request, Path context, boolean json, DocqaSetting
         --document-prefix P     only documents whose id starts with P (e.g. reports/)
         --alternatives N        answers shown beyond the best, 0-20; default 3
         --max-answer-length N   longest answer in reader tokens, 1-200; default 15
+        --no-answer             answer "no answer" when the reader's null score beats its best span (SQuAD 2.0 rule)
+        --null-threshold X      by more than X; default: the reader's calibrated threshold (serving.properties), else 0
         --show-passages         also show the retrieved passages with their retrieval scores
         --json                  one JSON object on one line""";
 
@@ -52,8 +54,8 @@ record AskArguments(AskRequest request, Path context, boolean json, DocqaSetting
     CommandLine line = CommandLine.parse(
         args,
         Set.of(SettingsFlags.INDEX, CONTEXT, SettingsFlags.TOP_K, SettingsFlags.READER, SettingsFlags.EMBEDDER,
-            SettingsFlags.RETRIEVER, DOCUMENT_PREFIX, ALTERNATIVES, MAX_ANSWER_LENGTH),
-        Set.of(JSON, SHOW_PASSAGES));
+            SettingsFlags.RETRIEVER, SettingsFlags.NULL_THRESHOLD, DOCUMENT_PREFIX, ALTERNATIVES, MAX_ANSWER_LENGTH),
+        Set.of(JSON, SettingsFlags.NO_ANSWER, SHOW_PASSAGES));
     if (line.positionals().size() != 1) {
       throw new UsageException(line.positionals().isEmpty()
           ? "ask needs a QUESTION"
@@ -80,7 +82,7 @@ record AskArguments(AskRequest request, Path context, boolean json, DocqaSetting
     try {
       request = QuestionRules.request(line.positionals().getFirst(), settings.retrieval().topK(),
           settings.retrieval().mode().name().toLowerCase(java.util.Locale.ROOT), line.value(DOCUMENT_PREFIX).orElse(null),
-          alternatives, maxAnswerLength, line.has(SHOW_PASSAGES));
+          alternatives, null, null, maxAnswerLength, line.has(SHOW_PASSAGES));
     } catch (InvalidInputException e) {
       throw new UsageException(e.getMessage(), e);
     }

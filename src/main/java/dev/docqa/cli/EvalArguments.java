@@ -16,7 +16,7 @@ record EvalArguments(Path squadFile, boolean gold, boolean json, DocqaSettings s
 
   static final String USAGE = """
       usage: docqa eval SQUAD.json [--gold] [--top-k N] [--reader MODEL] [--embedder MODEL]
-                        [--retriever bm25|dense|hybrid] [--json]
+                        [--retriever bm25|dense|hybrid] [--no-answer [--null-threshold X]] [--json]
         Scores a SQuAD v1.1/v2.0 file: EM and F1 as the official scripts, recall@1/5/10/20, latency p50/p95.
         Default (open) mode indexes each article as one document in a temporary index and asks every question.
         --gold             read each question's own paragraph only (the SQuAD leaderboard setting)
@@ -24,6 +24,8 @@ record EvalArguments(Path squadFile, boolean gold, boolean json, DocqaSettings s
         --reader MODEL     reader model folder, s3://bucket/prefix or djl:// id; default: built-in test model
         --embedder MODEL   dense embedder; default builtin:all-minilm-l6-v2
         --retriever MODE   bm25, dense or hybrid; default hybrid
+        --no-answer        let the reader answer "no answer" (SQuAD 2.0 files score it)
+        --null-threshold X margin the null score must win by; default: the reader's calibrated threshold, else 0
         --json             one JSON object on one line""";
 
   static final String GOLD = "--gold";
@@ -32,8 +34,9 @@ record EvalArguments(Path squadFile, boolean gold, boolean json, DocqaSettings s
   static EvalArguments parse(List<String> args, DocqaSettings defaults) throws UsageException {
     CommandLine line = CommandLine.parse(
         args,
-        Set.of(SettingsFlags.TOP_K, SettingsFlags.READER, SettingsFlags.EMBEDDER, SettingsFlags.RETRIEVER),
-        Set.of(GOLD, JSON));
+        Set.of(SettingsFlags.TOP_K, SettingsFlags.READER, SettingsFlags.EMBEDDER, SettingsFlags.RETRIEVER,
+            SettingsFlags.NULL_THRESHOLD),
+        Set.of(GOLD, JSON, SettingsFlags.NO_ANSWER));
     if (line.positionals().size() != 1) {
       throw new UsageException("eval takes one SQUAD.json file; got " + line.positionals().size());
     }

@@ -19,6 +19,8 @@ final class SettingsFlags {
   static final String READER = "--reader";
   static final String EMBEDDER = "--embedder";
   static final String RETRIEVER = "--retriever";
+  static final String NO_ANSWER = "--no-answer";
+  static final String NULL_THRESHOLD = "--null-threshold";
 
   private SettingsFlags() {}
 
@@ -33,8 +35,22 @@ final class SettingsFlags {
       Optional<String> reader = line.value(READER);
       if (reader.isPresent()) {
         ReaderSettings r = result.reader();
-        result = result.withReader(new ReaderSettings(
-            reader.get(), r.maxSeqLength(), r.docStride(), r.maxAnswerLength(), r.maxBatchSize(), r.intraOpThreads()));
+        result = result.withReader(r.withModel(reader.get()));
+      }
+      if (line.has(NULL_THRESHOLD) && !line.has(NO_ANSWER)) {
+        throw new UsageException(NULL_THRESHOLD + " needs " + NO_ANSWER);
+      }
+      if (line.has(NO_ANSWER)) {
+        Double threshold = null;
+        if (line.value(NULL_THRESHOLD).isPresent()) {
+          String value = line.value(NULL_THRESHOLD).get();
+          try {
+            threshold = Double.valueOf(value.trim());
+          } catch (NumberFormatException e) {
+            throw new UsageException(NULL_THRESHOLD + " must be a number; " + NULL_THRESHOLD + "=" + value, e);
+          }
+        }
+        result = result.withReader(result.reader().withNoAnswer(true, threshold));
       }
       Optional<String> embedder = line.value(EMBEDDER);
       if (embedder.isPresent()) {

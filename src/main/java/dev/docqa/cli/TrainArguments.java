@@ -13,8 +13,12 @@ import java.util.Set;
  *
  * @param resume continue the newest checkpoint instead of starting from the base
  * @param json print one JSON summary line at the end
+ * @param benchmark set (and {@code settings} null) when only the training step is to be timed
  */
-record TrainArguments(TrainingSettings settings, boolean resume, boolean json) {
+record TrainArguments(TrainingSettings settings, boolean resume, boolean json, Benchmark benchmark) {
+
+  /** What {@code --benchmark} times. */
+  record Benchmark(String base, int batchSize, int threads) {}
 
   static final String USAGE = """
       usage: docqa train TRAIN.json... --out DIR [--base MODEL] [--dev DEV.json] [--epochs N] [--batch-size N]
@@ -22,6 +26,7 @@ record TrainArguments(TrainingSettings settings, boolean resume, boolean json) {
                          [--objective span|shared-norm] [--distractors K] [--seed N] [--threads N]
                          [--checkpoints DIR] [--checkpoint-minutes M] [--max-steps N] [--device cpu|gpu]
                          [--resume] [--json]
+             docqa train --benchmark [--base MODEL] [--batch-size N] [--threads N]
         Fine-tunes an extractive reader on SQuAD v1.1/v2.0 files and writes a reader folder for --reader.
         --out DIR              the reader folder to write (must not exist or be empty)
         --base MODEL           model to start from: folder, classpath:, s3:// or djl://; default: docqa's reader
@@ -41,7 +46,9 @@ record TrainArguments(TrainingSettings settings, boolean resume, boolean json) {
         --max-steps N          stop after N steps in all and write the reader (the schedule stays the full run's)
         --device D             cpu, or gpu (the first CUDA device DJL sees); default: gpu when there is one
         --resume               continue the newest checkpoint at its step, in the same data order
-        --json                 end with one JSON summary line on stdout""";
+        --json                 end with one JSON summary line on stdout
+        --benchmark            time training steps on synthetic batches of 128, 256 and 384 tokens, print JSON
+                               (compare with src/tools/train_eager_baseline.py: the ratio is the efficiency)""";
 
   static final String OUT = "--out";
   static final String BASE = "--base";
@@ -62,12 +69,23 @@ record TrainArguments(TrainingSettings settings, boolean resume, boolean json) {
   static final String DEVICE = "--device";
   static final String RESUME = "--resume";
   static final String JSON = "--json";
+  static final String BENCHMARK = "--benchmark";
 
   static TrainArguments parse(List<String> args) throws UsageException {
     CommandLine line = CommandLine.parse(args,
         Set.of(OUT, BASE, DEV, EPOCHS, BATCH_SIZE, LEARNING_RATE, MAX_SEQ_LENGTH, DOC_STRIDE, NEGATIVES, OBJECTIVE,
             DISTRACTORS, SEED, THREADS, CHECKPOINTS, CHECKPOINT_MINUTES, MAX_STEPS, DEVICE),
-        Set.of(RESUME, JSON));
+        Set.of(RESUME, JSON, BENCHMARK));
+    if (line.has(BENCHMARK)) {
+      if (!line.positionals().isEmpty()) {
+        throw new UsageException("--benchmark takes no training files");
+      }
+      line.reject(List.of(OUT, DEV, EPOCHS, LEARNING_RATE, MAX_SEQ_LENGTH, DOC_STRIDE, NEGATIVES, OBJECTIVE,
+          DISTRACTORS, SEED, CHECKPOINTS, CHECKPOINT_MINUTES, MAX_STEPS, DEVICE, RESUME), "with --benchmark");
+      return new TrainArguments(null, false, true, new Benchmark(
+          line.value(BASE).orElse(TrainingSettings.DEFAULT_BASE), intOr(line, BATCH_SIZE, 32),
+          line.value(THREADS).isPresent() ? SettingsFlags.positiveInt(THREADS, line.value(THREADS).get()) : 0));
+    }
     if (line.positionals().isEmpty()) {
       throw new UsageException("train needs at least one TRAIN.json file");
     }
@@ -129,7 +147,7 @@ record TrainArguments(TrainingSettings settings, boolean resume, boolean json) {
           line.value(MAX_STEPS).isPresent() ? SettingsFlags.positiveInt(MAX_STEPS, line.value(MAX_STEPS).get())
               : d.maxSteps(),
           device.equals("gpu"));
-      return new TrainArguments(settings, line.has(RESUME), line.has(JSON));
+      return new TrainArguments(settings, line.has(RESUME), line.has(JSON), null);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }

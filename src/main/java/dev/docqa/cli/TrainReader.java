@@ -1,12 +1,14 @@
 package dev.docqa.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.docqa.config.StorageSettings;
 import dev.docqa.models.ModelResolver;
 import dev.docqa.storage.ObjectStore;
 import dev.docqa.storage.S3ObjectStore;
 import dev.docqa.training.ReaderTrainer;
+import dev.docqa.training.TrainingBenchmark;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,6 +42,13 @@ final class TrainReader {
       buckets.add(store);
       return store;
     });
+    if (arguments.benchmark() != null) {
+      try {
+        return benchmark(arguments.benchmark(), resolver);
+      } finally {
+        buckets.forEach(ObjectStore::close);
+      }
+    }
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch done = new CountDownLatch(1);
     // On SIGINT/SIGTERM the JVM runs this hook while the training thread goes on: ask it to checkpoint, then wait.
@@ -78,6 +87,22 @@ final class TrainReader {
       }
       buckets.forEach(ObjectStore::close);
     }
+  }
+
+  private int benchmark(TrainArguments.Benchmark benchmark, ModelResolver resolver) {
+    err.println("train: timing training steps of " + benchmark.batchSize() + " windows on " + benchmark.base());
+    List<TrainingBenchmark.Row> rows = TrainingBenchmark.run(resolver.resolve(benchmark.base()),
+        benchmark.batchSize(), new int[] {128, 256, 384}, 2, 5, benchmark.threads(), 20261202L);
+    ObjectNode root = JSON.createObjectNode();
+    root.put("model", benchmark.base());
+    root.put("threads", benchmark.threads());
+    ArrayNode lengths = root.putArray("steps");
+    for (TrainingBenchmark.Row row : rows) {
+      lengths.addObject().put("length", row.length()).put("batch_size", row.batchSize()).put("steps", row.steps())
+          .put("seconds", round(row.seconds())).put("windows_per_second", round(row.windowsPerSecond()));
+    }
+    out.println(root);
+    return Main.EXIT_OK;
   }
 
   private void report(ReaderTrainer.Result result, boolean json) {

@@ -9,9 +9,19 @@ package dev.docqa.config;
  * @param maxAnswerLength longest answer span, in tokens
  * @param maxBatchSize most windows in one forward pass
  * @param intraOpThreads PyTorch intra-op threads; 0 leaves the engine default
+ * @param noAnswer whether "no answer" is a possible outcome (SQuAD 2.0 rule; for readers trained with negatives)
+ * @param nullThreshold "no answer" when the null score beats the best span by more than this; {@code null}: the
+ *     threshold calibrated for the model ({@code docqa.nullThreshold} in its serving.properties), else 0
  */
 public record ReaderSettings(
-    String model, int maxSeqLength, int docStride, int maxAnswerLength, int maxBatchSize, int intraOpThreads) {
+    String model,
+    int maxSeqLength,
+    int docStride,
+    int maxAnswerLength,
+    int maxBatchSize,
+    int intraOpThreads,
+    boolean noAnswer,
+    Double nullThreshold) {
 
   /** The project's own small random-weight model: offline stand-in until a trained reader is configured. */
   public static final String DEFAULT_MODEL = "classpath:models/tiny-qa";
@@ -30,6 +40,26 @@ public record ReaderSettings(
     if (model == null || model.isBlank()) {
       throw new IllegalArgumentException("reader model location must be set");
     }
+    if (nullThreshold != null && !Double.isFinite(nullThreshold)) {
+      throw new IllegalArgumentException("nullThreshold must be a finite number; nullThreshold=" + nullThreshold);
+    }
+  }
+
+  /** Settings that never answer "no answer" (the rule off, as the pipeline's default). */
+  public ReaderSettings(
+      String model, int maxSeqLength, int docStride, int maxAnswerLength, int maxBatchSize, int intraOpThreads) {
+    this(model, maxSeqLength, docStride, maxAnswerLength, maxBatchSize, intraOpThreads, false, null);
+  }
+
+  public ReaderSettings withModel(String value) {
+    return new ReaderSettings(value, maxSeqLength, docStride, maxAnswerLength, maxBatchSize, intraOpThreads, noAnswer,
+        nullThreshold);
+  }
+
+  /** These settings with the no-answer rule on or off, at {@code threshold} ({@code null}: the model's). */
+  public ReaderSettings withNoAnswer(boolean value, Double threshold) {
+    return new ReaderSettings(model, maxSeqLength, docStride, maxAnswerLength, maxBatchSize, intraOpThreads, value,
+        threshold);
   }
 
   public static ReaderSettings defaults() {

@@ -59,7 +59,7 @@ public final class AskHandler {
   static final int DEFAULT_ALTERNATIVES = QuestionRules.DEFAULT_ALTERNATIVES;
   /** The fields of a question: a direct invocation or POST body with others (or a GET with others) is a 400. */
   static final List<String> FIELDS = List.of("question", "top_k", "retriever", "document_prefix", "alternatives",
-      "max_answer_length", "show_passages");
+      "no_answer", "null_threshold", "max_answer_length", "show_passages");
   /** A GET may also name the question {@code q}. */
   private static final Set<String> QUERY_PARAMETERS =
       Stream.concat(FIELDS.stream(), Stream.of("q")).collect(Collectors.toUnmodifiableSet());
@@ -154,8 +154,8 @@ public final class AskHandler {
   /** Validates a question and turns it into the service's request, by the rules every entry point shares. */
   static AskRequest toRequest(AskQuery query) {
     return QuestionRules.request(query.getQuestion(), query.getTopK(), query.getRetriever(),
-        query.getDocumentPrefix(), query.getAlternatives(), query.getMaxAnswerLength(),
-        Boolean.TRUE.equals(query.getShowPassages()));
+        query.getDocumentPrefix(), query.getAlternatives(), query.getNoAnswer(), query.getNullThreshold(),
+        query.getMaxAnswerLength(), Boolean.TRUE.equals(query.getShowPassages()));
   }
 
   /** Whether the event asks for the web page: the path {@code /} (a question goes to {@code /ask}). */
@@ -182,6 +182,8 @@ public final class AskHandler {
         query.setAlternatives(intParam(params, "alternatives"));
         query.setMaxAnswerLength(intParam(params, "max_answer_length"));
         query.setShowPassages(booleanParam(params, "show_passages"));
+        query.setNoAnswer(booleanParam(params, "no_answer"));
+        query.setNullThreshold(doubleParam(params, "null_threshold"));
         return query;
       }
       case "POST" -> {
@@ -205,8 +207,7 @@ public final class AskHandler {
               .filter(Objects::nonNull).collect(Collectors.joining("."));
           throw new InvalidInputException(field.isEmpty()
               ? "body must be one JSON object with a question"
-              : "field \"" + field + "\" must be " + (e.getTargetType() == String.class ? "a string"
-                  : e.getTargetType() == Boolean.class ? "true or false" : "an integer"), e);
+              : "field \"" + field + "\" must be " + typeName(e.getTargetType()), e);
         } catch (JsonProcessingException e) {
           throw new InvalidInputException("body must be a JSON object with a question: " + e.getOriginalMessage(), e);
         }
@@ -260,6 +261,19 @@ public final class AskHandler {
     }
   }
 
+
+  private static Integer intParam(Map<String, String> params, String name) {
+    String value = params.get(name);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return Integer.valueOf(value.strip());
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException(name + " must be an integer; " + name + "=" + value, e);
+    }
+  }
+
   private static Boolean booleanParam(Map<String, String> params, String name) {
     String value = params.get(name);
     if (value == null || value.isBlank()) {
@@ -272,16 +286,26 @@ public final class AskHandler {
     };
   }
 
-  private static Integer intParam(Map<String, String> params, String name) {
+  private static Double doubleParam(Map<String, String> params, String name) {
     String value = params.get(name);
     if (value == null || value.isBlank()) {
       return null;
     }
     try {
-      return Integer.valueOf(value.strip());
+      return Double.valueOf(value.strip());
     } catch (NumberFormatException e) {
-      throw new InvalidInputException(name + " must be an integer; " + name + "=" + value, e);
+      throw new InvalidInputException(name + " must be a number; " + name + "=" + value, e);
     }
+  }
+
+  private static String typeName(Class<?> type) {
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    return type == Double.class || type == double.class ? "a number" : "an integer";
   }
 
   private static ApiGatewayResponse error(int status, String message, Map<String, String> extraHeaders) {

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * A question as JSON: {@code {"question": ..., "top_k": 5, "retriever": "hybrid", "document_prefix": "reports/",
- * "alternatives": 3, "max_answer_length": 30, "show_passages": true}}; everything but {@code question} is optional. The direct-invocation input of {@code ask}, and
+ * "alternatives": 3, "no_answer": true, "null_threshold": -1.5, "max_answer_length": 30, "show_passages": true}};
+ * everything but {@code question} is optional. The direct-invocation input of {@code ask}, and
  * the body of an API Gateway POST; unknown fields are rejected in both ({@link AskHandler}).
  */
 public class AskQuery {
@@ -16,6 +17,28 @@ public class AskQuery {
   private Integer alternatives;
   private Integer maxAnswerLength;
   private Boolean showPassages;
+  private Boolean noAnswer;
+  private Double nullThreshold;
+
+  @JsonProperty("no_answer")
+  public Boolean getNoAnswer() {
+    return noAnswer;
+  }
+
+  @JsonProperty("no_answer")
+  public void setNoAnswer(Boolean noAnswer) {
+    this.noAnswer = noAnswer;
+  }
+
+  @JsonProperty("null_threshold")
+  public Double getNullThreshold() {
+    return nullThreshold;
+  }
+
+  @JsonProperty("null_threshold")
+  public void setNullThreshold(Double nullThreshold) {
+    this.nullThreshold = nullThreshold;
+  }
 
   public String getQuestion() {
     return question;

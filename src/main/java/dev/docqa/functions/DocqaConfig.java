@@ -40,7 +40,7 @@ public interface DocqaConfig {
     Ingest i = ingest();
     return new DocqaSettings(
         new ReaderSettings(r.model(), r.maxSeqLength(), r.docStride(), r.maxAnswerLength(), r.maxBatchSize(),
-            r.intraOpThreads()),
+            r.intraOpThreads(), r.noAnswer(), r.nullThreshold().orElse(null)),
         new EmbedderSettings(embedder().model(), embedder().batchSize()),
         new IngestSettings(i.maxDocumentBytes(), i.extractionTimeout(), i.passageTargetTokens(),
             i.passageOverlapTokens()),
@@ -98,6 +98,13 @@ public interface DocqaConfig {
 
     @WithDefault("0")
     int intraOpThreads();
+
+    /** Whether "no answer" is a possible outcome by default (a request's {@code no_answer} overrides it). */
+    @WithDefault("false")
+    boolean noAnswer();
+
+    /** The no-answer margin; absent: the model's calibrated {@code docqa.nullThreshold}, else 0. */
+    Optional<Double> nullThreshold();
   }
 
   /** {@code docqa.embedder.*}: see {@link EmbedderSettings}. */

@@ -29,6 +29,8 @@ import java.util.Set;
  * @param includeTokenTypes whether the model takes {@code token_type_ids} as its third input
  * @param modelType {@code model_type} from config.json, or {@code ""} when absent
  * @param maxPositions {@code max_position_embeddings} from config.json, or 0 when absent
+ * @param calibratedNullThreshold {@code docqa.nullThreshold} from serving.properties (set by {@code docqa train} when
+ *     it calibrates a reader on a dev set with negatives), or {@code null}
  */
 public record ModelDirectory(
     Path dir,
@@ -37,7 +39,8 @@ public record ModelDirectory(
     Path tokenizerFile,
     boolean includeTokenTypes,
     String modelType,
-    int maxPositions) {
+    int maxPositions,
+    Double calibratedNullThreshold) {
 
   /** Model types whose position ids start after the padding index, so two positions are never usable. */
   private static final Set<String> PADDING_OFFSET_POSITIONS = Set.of("roberta", "xlm-roberta", "camembert");
@@ -68,7 +71,8 @@ public record ModelDirectory(
         tokenizer,
         Boolean.parseBoolean(serving.getProperty("includeTokenTypes", "false").trim()),
         config.path("model_type").asText(""),
-        maxPositions(dir, config));
+        maxPositions(dir, config),
+        nullThreshold(dir, serving.getProperty("docqa.nullThreshold")));
   }
 
   /** Longest input the model's position table allows (tokens), when config.json says. */
@@ -130,6 +134,22 @@ public record ModelDirectory(
       throw new ModelLoadException("malformed " + file + ": expected a JSON object");
     }
     return config;
+  }
+
+  private static Double nullThreshold(Path dir, String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      double threshold = Double.parseDouble(value.trim());
+      if (Double.isFinite(threshold)) {
+        return threshold;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ModelLoadException("malformed " + dir.resolve("serving.properties")
+        + ": docqa.nullThreshold must be a finite number; got " + value);
   }
 
   private static int maxPositions(Path dir, JsonNode config) {

@@ -60,9 +60,23 @@ public final class Reader implements AutoCloseable {
     }
   }
 
-  /** {@link ReadOptions#defaults()} with the configured {@link ReaderSettings#maxAnswerLength()}. */
+  /**
+   * {@link ReadOptions#defaults()} with the configured {@link ReaderSettings#maxAnswerLength()} and no-answer rule; the
+   * threshold is the configured one, else the model's calibrated one, else 0.
+   */
   public ReadOptions defaultOptions() {
-    return ReadOptions.defaults().withMaxAnswerLength(settings.maxAnswerLength());
+    return ReadOptions.defaults()
+        .withMaxAnswerLength(settings.maxAnswerLength())
+        .withHandleImpossibleAnswer(settings.noAnswer())
+        .withNullThreshold(nullThreshold(settings.nullThreshold()));
+  }
+
+  /** {@code requested}, else the model's calibrated threshold, else 0. */
+  public double nullThreshold(Double requested) {
+    if (requested != null) {
+      return requested;
+    }
+    return directory.calibratedNullThreshold() != null ? directory.calibratedNullThreshold() : 0.0;
   }
 
   /** Tokens per window actually used: the configured length capped by the model's position table. */

@@ -368,7 +368,14 @@ public final class DocQaService implements DocQa {
         retrieveFromOneCommit(request.question(), request.retriever(), request.topK(), request.documentPrefix());
     long retrievedAt = System.nanoTime();
     List<Passage> passages = retrieved.hits().stream().map(ScoredPassage::passage).toList();
-    AskResult result = read(request.question(), passages, request.alternatives(), request.maxAnswerLength());
+    ReadOptions options = withAnswerLength(reader.defaultOptions(), request.maxAnswerLength());
+    if (request.noAnswer() != null) {
+      options = options.withHandleImpossibleAnswer(request.noAnswer());
+    }
+    if (request.nullThreshold() != null) {
+      options = options.withNullThreshold(request.nullThreshold());
+    }
+    AskResult result = read(request.question(), passages, request.alternatives(), options);
     Map<String, Double> timings = new LinkedHashMap<>();
     timings.put("retrieve", millis(retrievedAt - began));
     timings.putAll(result.timingsMs());
@@ -396,14 +403,26 @@ public final class DocQaService implements DocQa {
 
   @Override
   public AskResult read(String question, List<Passage> passages, int alternatives) {
-    return read(question, passages, alternatives, null);
+    return read(question, passages, alternatives, reader.defaultOptions());
   }
 
   @Override
   public AskResult read(String question, List<Passage> passages, int alternatives, Integer maxAnswerLength) {
-    if (maxAnswerLength != null && maxAnswerLength < 1) {
+    return read(question, passages, alternatives, withAnswerLength(reader.defaultOptions(), maxAnswerLength));
+  }
+
+  /** {@code options} with answers of at most {@code maxAnswerLength} tokens ({@code null}: as they are). */
+  private static ReadOptions withAnswerLength(ReadOptions options, Integer maxAnswerLength) {
+    if (maxAnswerLength == null) {
+      return options;
+    }
+    if (maxAnswerLength < 1) {
       throw new InvalidInputException("maxAnswerLength must be >= 1; maxAnswerLength=" + maxAnswerLength);
     }
+    return options.withMaxAnswerLength(maxAnswerLength);
+  }
+
+  private AskResult read(String question, List<Passage> passages, int alternatives, ReadOptions options) {
     if (alternatives < 0) {
       throw new InvalidInputException("alternatives must be >= 0; alternatives=" + alternatives);
     }
@@ -411,11 +430,7 @@ public final class DocQaService implements DocQa {
     if (passages.isEmpty()) {
       return new AskResult(null, List.of(), Map.of("read", 0.0));
     }
-    ReadOptions options = reader.defaultOptions().withTopK(alternatives + 1);
-    if (maxAnswerLength != null) {
-      options = options.withMaxAnswerLength(maxAnswerLength);
-    }
-    ReaderResult result = reader.read(question, passages, options);
+    ReaderResult result = reader.read(question, passages, options.withTopK(alternatives + 1));
     Optional<Answer> best = result.best();
     List<Answer> others = best.isPresent() ? result.answers().subList(1, result.answers().size()) : result.answers();
     return new AskResult(best.orElse(null), others, Map.of("read", millis(System.nanoTime() - began)));

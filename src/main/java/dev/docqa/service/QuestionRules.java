@@ -26,11 +26,14 @@ public final class QuestionRules {
    * @param retriever {@code bm25}, {@code dense}, {@code hybrid}, or {@code null} for the configured default
    * @param documentPrefix {@code null} or empty: all documents
    * @param alternatives {@code null}: {@value #DEFAULT_ALTERNATIVES}
+   * @param noAnswer {@code null}: the configured no-answer rule
+   * @param nullThreshold {@code null}: the configured or calibrated threshold; else a finite number
    * @param maxAnswerLength {@code null}: the configured length
    * @throws InvalidInputException naming the rule and the bad value
    */
   public static AskRequest request(String question, Integer topK, String retriever, String documentPrefix,
-      Integer alternatives, Integer maxAnswerLength, boolean includePassages) {
+      Integer alternatives, Boolean noAnswer, Double nullThreshold, Integer maxAnswerLength,
+      boolean includePassages) {
     String checked = question(question);
     if (topK != null && (topK < 1 || topK > MAX_TOP_K)) {
       throw new InvalidInputException("top_k must be in [1, " + MAX_TOP_K + "]; top_k=" + topK);
@@ -44,12 +47,16 @@ public final class QuestionRules {
       throw new InvalidInputException("max_answer_length must be in [1, " + MAX_ANSWER_LENGTH
           + "] tokens; max_answer_length=" + maxAnswerLength);
     }
+    if (nullThreshold != null && !Double.isFinite(nullThreshold)) {
+      throw new InvalidInputException("null_threshold must be a finite number; null_threshold=" + nullThreshold);
+    }
     RetrieverMode mode = retriever == null ? null : RetrieverMode.parse(retriever);
     String prefix = documentPrefix == null || documentPrefix.isEmpty() ? null : documentPrefix;
     if (prefix != null) {
       ObjectKeys.checkPrefix(prefix);
     }
-    return new AskRequest(checked, topK, mode, prefix, others, maxAnswerLength, includePassages);
+    return new AskRequest(checked, topK, mode, prefix, others, noAnswer, nullThreshold, maxAnswerLength,
+        includePassages);
   }
 
   /**

@@ -49,17 +49,14 @@ final class Checkpoints {
   }
 
   /**
-   * @throws InvalidInputException when the folder is inside the output folder or cannot be created
+   * The checkpoint folder {@code dir}, created with the first checkpoint.
+   *
+   * @throws InvalidInputException when the folder is inside the output folder
    */
   static Checkpoints open(Path dir, Path out) {
     Path absolute = dir.toAbsolutePath().normalize();
     if (absolute.startsWith(out.toAbsolutePath().normalize())) {
       throw new InvalidInputException("checkpoint folder " + dir + " must be outside the output folder " + out);
-    }
-    try {
-      Files.createDirectories(absolute);
-    } catch (IOException e) {
-      throw new InvalidInputException("checkpoint folder " + dir + " cannot be created: " + e.getMessage(), e);
     }
     return new Checkpoints(absolute);
   }
@@ -93,6 +90,7 @@ final class Checkpoints {
   /** Writes a checkpoint and makes it the latest; returns its folder. */
   Path save(PtSymbolBlock block, AdamW optimizer, TrainingState state) throws IOException {
     String name = String.format("step-%09d", state.globalStep());
+    Files.createDirectories(dir);
     Path temporary = Files.createTempDirectory(dir, "." + name + "-");
     ReaderFolder.writeModel(block, temporary.resolve("model.pt"));
     try (OutputStream out = Files.newOutputStream(temporary.resolve("optimizer.bin"))) {
@@ -126,6 +124,9 @@ final class Checkpoints {
 
   /** Removes every checkpoint of an earlier run (a fresh, non-resumed run starts clean). */
   void clear() {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
     // Only names this class writes: a checkpoint folder pointed at a user's folder by mistake loses nothing else.
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
         entry -> entry.getFileName().toString().matches("\\.?(step-\\d+.*|latest.*|best.*|candidate.*)"))) {

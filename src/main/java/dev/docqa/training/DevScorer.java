@@ -31,14 +31,19 @@ final class DevScorer {
   }
 
   EvalReport score(Path readerFolder) {
-    ReaderSettings defaults = ReaderSettings.defaults();
-    ReaderSettings settings = new ReaderSettings(readerFolder.toString(), maxSeqLength, docStride,
-        defaults.maxAnswerLength(), defaults.maxBatchSize(), threads);
-    try (Reader reader = Reader.open(settings, ModelResolver.withoutS3(ModelResolver.defaultCacheDir()))) {
+    try (Reader reader = open(readerFolder, maxSeqLength, docStride, threads)) {
       ReadOptions options = reader.defaultOptions();
       return new SquadEvaluation(RetrievalSettings.defaults(), (done, total) -> {}).goldParagraph(dataset,
           (question, context) -> reader.read(question, List.of(context), options).best().map(Answer::text)
               .orElse(""));
     }
+  }
+
+  /** A serving {@link Reader} over a reader folder, with the run's window settings and the serving defaults. */
+  static Reader open(Path readerFolder, int maxSeqLength, int docStride, int threads) {
+    ReaderSettings defaults = ReaderSettings.defaults();
+    ReaderSettings settings = new ReaderSettings(readerFolder.toString(), maxSeqLength, docStride,
+        defaults.maxAnswerLength(), defaults.maxBatchSize(), threads);
+    return Reader.open(settings, ModelResolver.withoutS3(ModelResolver.defaultCacheDir()));
   }
 }

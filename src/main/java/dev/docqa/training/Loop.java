@@ -162,7 +162,7 @@ final class Loop {
   }
 
   private void scoreDev(DevScorer dev, int epoch) throws IOException {
-    Path candidate = Files.createTempDirectory(checkpoints.directory(), "candidate-");
+    Path candidate = Files.createTempDirectory(Files.createDirectories(checkpoints.directory()), "candidate-");
     Path model = candidate.resolve("model.pt.tmp");
     ReaderFolder.writeModel(block, model);
     Path folder = candidate.resolve("reader");
@@ -200,6 +200,9 @@ final class Loop {
         ReaderFolder.write(staging, readerName(), source.resolve(readerName() + ".pt"), base,
             recorded(state.best()), note());
       }
+      if (settings.devFile() != null) {
+        calibrate(staging);
+      }
       TrainingPlot.write(staging.resolve("training.png"), state);
       JSON.writerWithDefaultPrettyPrinter().writeValue(staging.resolve("training.json").toFile(), state);
       output.publish(staging);
@@ -211,6 +214,24 @@ final class Loop {
         OutputFolder.deleteQuietly(staging);
       }
     }
+  }
+
+  /** Records the no-answer threshold that maximises F1 on the dev set with negatives (see the calibration). */
+  private void calibrate(Path folder) throws IOException {
+    long began = System.nanoTime();
+    NullThresholdCalibration.Result calibration = NullThresholdCalibration.calibrate(folder,
+        SquadDataset.read(settings.devFile()), settings.maxSeqLength(), settings.docStride(), settings.threads(),
+        settings.seed());
+    Map<String, String> recorded = new LinkedHashMap<>();
+    recorded.put("docqa.nullThreshold", String.format("%.4f", calibration.threshold()));
+    recorded.put("docqa.nullThreshold.f1", String.format("%.2f", calibration.f1()));
+    recorded.put("docqa.nullThreshold.f1WithoutRule", String.format("%.2f", calibration.noAnswerF1()));
+    recorded.put("docqa.nullThreshold.questions",
+        calibration.answerable() + " answerable + " + calibration.negatives() + " negatives");
+    ReaderFolder.record(folder, recorded);
+    listener.message(String.format("no-answer threshold %.4f calibrated on %d answerable and %d negative dev questions:"
+        + " F1 %.2f with the rule, %.2f without (%.0f s)", calibration.threshold(), calibration.answerable(),
+        calibration.negatives(), calibration.f1(), calibration.noAnswerF1(), (System.nanoTime() - began) / 1e9));
   }
 
   private String readerName() {

@@ -77,6 +77,14 @@ final class ReaderFolder {
     }
   }
 
+  /** Adds {@code docqa.*} keys to a written folder's serving.properties. */
+  static void record(Path dir, Map<String, String> recorded) throws IOException {
+    StringBuilder lines = new StringBuilder();
+    recorded.forEach((key, value) -> lines.append(key).append('=').append(escape(value)).append('\n'));
+    Files.writeString(dir.resolve("serving.properties"), lines, StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+
   /** The base's own lineage ({@code docqa.base} in its serving.properties), or the location it was named by. */
   static String lineage(ModelDirectory base, String location) {
     Properties properties = new Properties();

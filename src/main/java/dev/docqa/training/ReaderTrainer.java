@@ -121,11 +121,12 @@ public final class ReaderTrainer {
   }
 
   private Result run(boolean resume, BooleanSupplier stop) {
+    // Everything that can be refused is checked before anything is written.
     OutputFolder output = OutputFolder.claim(settings.out());
     Checkpoints checkpoints = Checkpoints.open(settings.checkpoints(), settings.out());
     Checkpoints.Saved saved = resume ? checkpoints.latest() : null;
-    ModelDirectory base = resolver.resolve(settings.base());
     TrainingExamples examples = TrainingExamples.read(settings.trainFiles(), settings.negatives(), settings.seed());
+    ModelDirectory base = resolver.resolve(settings.base());
     if (!examples.mismatches().isEmpty()) {
       listener.message(examples.mismatches().size() + " of " + examples.questions()
           + " answers do not match their answer_start and are skipped, e.g. ids "

@@ -136,6 +136,27 @@ class MainTest {
   }
 
   @Test
+  void theNoAnswerRuleIsAReaderSetting() throws IOException {
+    Run on = run("eval", temp.resolve("x.json").toString(), "--no-answer", "--null-threshold", "-2.5");
+    assertEquals(Main.EXIT_USAGE, on.exitCode(), "the SQuAD file does not exist: " + on.err());
+    String index = dataFolder();
+    assertEquals(Main.EXIT_OK,
+        run("ask", "Where?", "--no-answer", "--null-threshold", "-2.5", "--index", index).exitCode());
+    assertTrue(backend.opened.getLast().reader().noAnswer());
+    assertEquals(-2.5, backend.opened.getLast().reader().nullThreshold());
+    assertEquals(Main.EXIT_OK, run("ask", "Where?", "--no-answer", "--index", index).exitCode());
+    assertEquals(null, backend.opened.getLast().reader().nullThreshold(), "the reader's calibrated threshold");
+    assertFalse(DocqaSettings.defaults().reader().noAnswer(), "off unless asked for, as in the pipeline");
+
+    Run alone = run("ask", "Where?", "--null-threshold", "1");
+    assertEquals(Main.EXIT_USAGE, alone.exitCode());
+    assertTrue(alone.err().startsWith("docqa ask: --null-threshold needs --no-answer"), alone.err());
+    Run notANumber = run("ask", "Where?", "--no-answer", "--null-threshold", "high");
+    assertEquals(Main.EXIT_USAGE, notANumber.exitCode());
+    assertTrue(notANumber.err().startsWith("docqa ask: --null-threshold must be a number"), notANumber.err());
+  }
+
+  @Test
   void anS3IndexIsUsedAsIs() {
     run("ask", "Where?", "--index", "s3://bucket/docqa", "--reader", "/m");
     assertEquals("s3://bucket/docqa", backend.opened.getFirst().storage().location());

@@ -67,6 +67,35 @@ class AskHandlerTest {
     assertEquals(new AskRequest("Got?", 2, null, null, 0), requestOf(get));
   }
 
+  @Test
+  void theNoAnswerRuleComesThroughEveryRoute() throws Exception {
+    AskRequest expected = new AskRequest("Is it?", null, null, null, 3, true, -1.5);
+    assertEquals(expected, requestOf(event("{\"question\":\"Is it?\",\"no_answer\":true,\"null_threshold\":-1.5}")));
+    assertEquals(expected,
+        requestOf(http("POST", "{\"question\":\"Is it?\",\"no_answer\":true,\"null_threshold\":-1.5}", false)));
+    AskEvent get = http("GET", null, false);
+    get.setQueryStringParameters(Map.of("q", "Is it?", "no_answer", "true", "null_threshold", "-1.5"));
+    assertEquals(expected, requestOf(get));
+    assertEquals(new AskRequest("Is it?", null, null, null, 3, false, null),
+        requestOf(event("{\"question\":\"Is it?\",\"no_answer\":false}")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"question\":\"q\",\"no_answer\":\"yes\"}",
+        "{\"question\":\"q\",\"no_answer\":1}",
+        "{\"question\":\"q\",\"null_threshold\":\"high\"}",
+        "{\"question\":\"q\",\"null_threshold\":true}",
+      })
+  void badNoAnswerFieldsAre400WithTheFieldNamed(String body) throws Exception {
+    AskHandler handler = new AskHandler(new FailingDocQa(new AssertionError("a bad request must not reach the service")));
+    ApiGatewayResponse response = handler.handleHttp(http("POST", body, false));
+    assertEquals(400, response.getStatusCode(), response.getBody());
+    String error = JSON.readTree(response.getBody()).get("error").asText();
+    assertTrue(error.contains("no_answer") || error.contains("null_threshold"), error);
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -111,11 +140,11 @@ class AskHandlerTest {
 
   @Test
   void answerLengthAndPassagesAreRequestFieldsInPostsAndGets() throws Exception {
-    assertEquals(new AskRequest("Long?", null, null, null, 3, 30, true),
+    assertEquals(new AskRequest("Long?", null, null, null, 3, null, null, 30, true),
         requestOf(http("POST", "{\"question\":\"Long?\",\"max_answer_length\":30,\"show_passages\":true}", false)));
     AskEvent get = http("GET", null, false);
     get.setQueryStringParameters(Map.of("q", "Got?", "max_answer_length", "12", "show_passages", "false"));
-    assertEquals(new AskRequest("Got?", null, null, null, 3, 12, false), requestOf(get));
+    assertEquals(new AskRequest("Got?", null, null, null, 3, null, null, 12, false), requestOf(get));
     get.setQueryStringParameters(Map.of("q", "Got?", "show_passages", "yes"));
     assertEquals("show_passages must be true or false; show_passages=yes",
         assertThrows(InvalidInputException.class, () -> requestOf(get)).getMessage());
