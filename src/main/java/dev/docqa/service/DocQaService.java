@@ -317,7 +317,7 @@ public final class DocQaService implements DocQa {
         return Optional.of(new IngestOutcome(id, IngestOutcome.Status.FAILED, 0,
             "document id " + id + " already holds " + Origins.describe(current.get().origin()) + "; "
                 + Origins.describe(origin) + " is another file with the same id (delete " + id
-                + " first, ingest with --replace, or ingest both from their common parent folder)"));
+                + " first, replace it on purpose, or ingest both from their common parent folder)"));
       }
       return Optional.empty();
     } catch (IOException e) {

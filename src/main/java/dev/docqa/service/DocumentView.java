@@ -11,7 +11,8 @@ import java.util.List;
  * {"id": str, "passages": int, "pages": int, "source_version": str, "indexed_at": str|null, "origin": str}
  * }</pre>
  * {@code pages} is 0 for formats without pages, {@code indexed_at} an ISO-8601 instant, {@code origin} the file it was
- * ingested from ({@code ""} when the id names it). Immutable.
+ * ingested from, {@code upload:NAME} for an upload through the local server, {@code ""} when the id names its source.
+ * Immutable.
  */
 @JsonPropertyOrder({"id", "passages", "pages", "source_version", "indexed_at", "origin"})
 public record DocumentView(
@@ -26,7 +27,7 @@ public record DocumentView(
     return new DocumentView(document.documentId(), document.passages(), document.pages(),
         document.sourceVersion() == null ? "" : document.sourceVersion(),
         document.indexedAt() == null ? null : document.indexedAt().toString(),
-        document.origin().isEmpty() ? "" : Origins.describe(document.origin()));
+        document.origin().isEmpty() ? "" : Origins.shown(document.origin()));
   }
 
   /** {@code {"documents": [...]}}. */

@@ -40,9 +40,17 @@ public final class Origins {
     return !Files.exists(Path.of(URI.create(origin)));
   }
 
-  /** How an origin reads in a message: a file's path, or the origin itself. */
-  static String describe(String origin) {
+  /** How an origin is shown in listings: a file's path, or the origin itself ({@code upload:NAME}). */
+  static String shown(String origin) {
     return origin.startsWith(FILE) ? Path.of(URI.create(origin)).toString() : origin;
+  }
+
+  /** How an origin reads in a message: a file's path, "the upload NAME", or the origin itself. */
+  static String describe(String origin) {
+    if (origin.startsWith(FILE)) {
+      return Path.of(URI.create(origin)).toString();
+    }
+    return origin.startsWith(UPLOAD) ? "the upload " + origin.substring(UPLOAD.length()) : origin;
   }
 
   private static Path canonical(Path path) {
