@@ -75,6 +75,9 @@ final class IngestDocuments {
         err.println("docqa ingest: no such file or folder: " + path);
       }
     }
+    if (arguments.prune() && folders.isEmpty()) {
+      err.println("docqa ingest: --prune looks for files gone from the folders named, and no folder was named");
+    }
     long started = System.nanoTime();
     if (!sources.isEmpty() || (arguments.prune() && !folders.isEmpty())) {
       try (DocQa docqa = backend.open(arguments.settings())) {

@@ -94,8 +94,8 @@ final class TextOutput {
 
   private static void scores(PrintStream out, String group, EvalReport.Scores scores) {
     if (scores != null) {
-      out.printf(Locale.ROOT, "  %-12s EM %6.2f  F1 %6.2f  (%d questions)%n", group, scores.exact(), scores.f1(),
-          scores.total());
+      out.printf(Locale.ROOT, "  %-12s EM %6.2f  F1 %6.2f  (%s)%n", group, scores.exact(), scores.f1(),
+          Plural.of(scores.total(), "question"));
     }
   }
 }

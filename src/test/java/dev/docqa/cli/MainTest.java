@@ -254,6 +254,16 @@ class MainTest {
   }
 
   @Test
+  void pruneWithoutAFolderSaysItHasNothingToLookAt() throws IOException {
+    Path single = Files.writeString(temp.resolve("one.txt"), "One file.");
+    Run run = run("ingest", single.toString(), "--prune", "--index", temp.resolve("data").toString());
+    assertEquals(Main.EXIT_OK, run.exitCode(), run.err());
+    assertTrue(run.err().contains("--prune looks for files gone from the folders named, and no folder was named"),
+        run.err());
+    assertTrue(run.out().startsWith("1 file: 1 indexed, 0 unchanged, 0 failed; 2 passages in "), run.out());
+  }
+
+  @Test
   void aBatchWhoseCommitFailsReportsEachOfItsFilesAndTheNextBatchGoesOn() throws IOException {
     Path docs = Files.createDirectories(temp.resolve("many"));
     for (int i = 0; i <= IngestDocuments.BATCH_SIZE; i++) {
