@@ -254,6 +254,19 @@ class MainTest {
   }
 
   @Test
+  void serveOnAPortInUseFailsInOneLineAndClosesWhatItOpened() throws IOException {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run run = run("serve", "--port", Integer.toString(taken.getLocalPort()), "--reader", "/m");
+      assertEquals(Main.EXIT_FAILURE, run.exitCode(), run.err());
+      assertEquals(1, run.errLines().size(), run.err());
+      assertTrue(run.err().startsWith("docqa serve: error: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "),
+          run.err());
+      assertEquals(1, backend.opened.size());
+      assertEquals(1, backend.closed, "the service is closed when the server cannot start");
+    }
+  }
+
+  @Test
   void pruneWithoutAFolderSaysItHasNothingToLookAt() throws IOException {
     Path single = Files.writeString(temp.resolve("one.txt"), "One file.");
     Run run = run("ingest", single.toString(), "--prune", "--index", temp.resolve("data").toString());
@@ -346,6 +359,7 @@ class MainTest {
     final List<AskRequest> asked = new ArrayList<>();
     final List<String> ingested = new ArrayList<>();
     final List<Passage> contexts = new ArrayList<>();
+    int closed;
     RuntimeException openFailure;
 
     @Override
@@ -396,7 +410,9 @@ class MainTest {
         }
 
         @Override
-        public void close() {}
+        public void close() {
+          closed++;
+        }
       };
     }
   }
