@@ -12,6 +12,7 @@ import dev.docqa.functions.AskHandler;
 import dev.docqa.service.DocQa;
 import dev.docqa.service.DocumentSource;
 import dev.docqa.service.DocumentView;
+import dev.docqa.service.IngestListener;
 import dev.docqa.service.IngestOutcome;
 import dev.docqa.service.Origins;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code POST /documents?name=NAME}, the file as the body: ingests it as document {@code NAME}; answers
  *       {@code {"document", "status", "passages", "error"}}, 200 when indexed or unchanged, 422 when refused.
  *   <li>{@code DELETE /documents/ID} (ID URL-encoded): 200 {@code {"deleted": ID}}, 404 when not indexed.
+ *   <li>{@code GET /indexing?name=NAME}: how far the upload {@code NAME} is while it is being indexed,
+ *       {@code {"document", "embedded", "passages"}} (passages embedded so far of all); 404 when it is not.
  * </ul>
  * Requests that change the index must carry the header {@value #WRITE_HEADER}: a page of another site cannot send it
  * without a CORS preflight, which this server never grants, so it cannot upload or delete through a user's browser.
@@ -57,6 +61,7 @@ public final class LocalServer implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DOCUMENTS = "/documents";
+  private static final String INDEXING = "/indexing";
   private static final System.Logger LOG = System.getLogger(LocalServer.class.getName());
 
   private final HttpServer http;
@@ -66,6 +71,8 @@ public final class LocalServer implements AutoCloseable {
   private final Path uploads;
   private final long maxUploadBytes;
   private final AtomicLong requests = new AtomicLong();
+  /** Uploads being indexed, by name: passages embedded so far and passages in all (0 until split). */
+  private final Map<String, int[]> indexing = new ConcurrentHashMap<>();
 
   private LocalServer(HttpServer http, ExecutorService workers, DocQa docqa, Path uploads, long maxUploadBytes) {
     this.http = http;
@@ -123,6 +130,8 @@ public final class LocalServer implements AutoCloseable {
       try {
         if (path.equals(DOCUMENTS) || path.startsWith(DOCUMENTS + "/")) {
           response = documents(exchange, path);
+        } else if (path.equals(INDEXING)) {
+          response = indexing(exchange);
         } else if (path.equals("/") || path.equals("/ask")) {
           response = Response.of(ask.handleHttp(event(exchange, path)));
         } else {
@@ -189,6 +198,22 @@ public final class LocalServer implements AutoCloseable {
     return Response.error(405, "method " + method + " is not allowed on " + path);
   }
 
+  private Response indexing(HttpExchange exchange) {
+    if (!exchange.getRequestMethod().equals("GET")) {
+      return Response.error(405, "method " + exchange.getRequestMethod() + " is not allowed on " + INDEXING);
+    }
+    String name = query(exchange.getRequestURI().getRawQuery()).get("name");
+    int[] progress = name == null ? null : indexing.get(name);
+    if (progress == null) {
+      return Response.error(404, "not being indexed: " + name);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("document", name);
+    body.put("embedded", progress[0]);
+    body.put("passages", progress[1]);
+    return Response.json(200, body);
+  }
+
   private Response upload(HttpExchange exchange) throws IOException {
     String name = query(exchange.getRequestURI().getRawQuery()).get("name");
     String problem = UploadNames.problem(name);
@@ -205,8 +230,22 @@ public final class LocalServer implements AutoCloseable {
               + " bytes");
         }
       }
-      IngestOutcome outcome = docqa.ingestAll(List.of(
-          new DocumentSource(name, file, "uploaded " + Instant.now(), Origins.upload(name)))).getFirst();
+      if (indexing.putIfAbsent(name, new int[2]) != null) {
+        return Response.error(409, name + " is being indexed already; wait for it to finish");
+      }
+      IngestOutcome outcome;
+      try {
+        outcome = docqa.ingestAll(
+            List.of(new DocumentSource(name, file, "uploaded " + Instant.now(), Origins.upload(name))),
+            new IngestListener() {
+              @Override
+              public void embedded(String documentId, int done, int total) {
+                indexing.put(name, new int[] {done, total});
+              }
+            }).getFirst();
+      } finally {
+        indexing.remove(name);
+      }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("document", outcome.documentId());
       body.put("status", outcome.status().name().toLowerCase(Locale.ROOT));

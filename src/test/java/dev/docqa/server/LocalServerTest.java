@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.docqa.functions.ApiGatewayResponse;
 import dev.docqa.functions.AskEvent;
 import dev.docqa.functions.AskHandler;
+import dev.docqa.service.DocQa;
 import dev.docqa.service.DocumentSource;
+import dev.docqa.service.IngestListener;
 import dev.docqa.service.IngestOutcome;
 import dev.docqa.service.LocalDocQa;
 import dev.docqa.service.Origins;
@@ -27,6 +29,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -176,6 +181,80 @@ class LocalServerTest {
     assertEquals(200, deleted.statusCode(), deleted.body());
     assertEquals(List.of("harbour.pdf"), listedIds());
     assertEquals(404, send(delete.copy().header(LocalServer.WRITE_HEADER, "1")).statusCode());
+  }
+
+  @Test
+  void anUploadBeingIndexedReportsThePassagesEmbeddedSoFar() throws Exception {
+    CountDownLatch embedding = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    // A service that embeds 3 of 10 passages, then waits: the upload is caught in the middle, every time.
+    DocQa slow = new DocQa() {
+      @Override
+      public List<IngestOutcome> ingestAll(List<DocumentSource> documents, IngestListener listener) {
+        listener.embedded(documents.getFirst().documentId(), 3, 10);
+        embedding.countDown();
+        try {
+          assertTrue(finish.await(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+        return List.of(new IngestOutcome(documents.getFirst().documentId(), IngestOutcome.Status.INDEXED, 10, null));
+      }
+
+      @Override
+      public IngestOutcome ingest(String documentId, Path content, String sourceVersion) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public boolean delete(String documentId) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public dev.docqa.service.AskResult ask(dev.docqa.service.AskRequest request) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public List<dev.docqa.document.Passage> retrieve(String question, Integer topK,
+          dev.docqa.config.RetrieverMode mode) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public dev.docqa.service.AskResult read(String question, List<dev.docqa.document.Passage> passages,
+          int alternatives) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (LocalServer busy = LocalServer.start(slow, new InetSocketAddress("127.0.0.1", 0), 1_000)) {
+      HttpRequest.Builder progress = HttpRequest.newBuilder(busy.uri().resolve("indexing?name=big.txt"));
+      assertEquals(404, send(progress.copy()).statusCode(), "nothing is being indexed yet");
+      CompletableFuture<HttpResponse<String>> upload = CLIENT.sendAsync(
+          HttpRequest.newBuilder(busy.uri().resolve("documents?name=big.txt")).header(LocalServer.WRITE_HEADER, "1")
+              .POST(HttpRequest.BodyPublishers.ofString("Big text.")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertTrue(embedding.await(30, TimeUnit.SECONDS));
+
+      HttpResponse<String> midway = send(progress.copy());
+      assertEquals(200, midway.statusCode(), midway.body());
+      assertEquals(JSON.readTree("{\"document\":\"big.txt\",\"embedded\":3,\"passages\":10}"),
+          JSON.readTree(midway.body()));
+      HttpResponse<String> again = send(HttpRequest.newBuilder(busy.uri().resolve("documents?name=big.txt"))
+          .header(LocalServer.WRITE_HEADER, "1").POST(HttpRequest.BodyPublishers.ofString("Again.")));
+      assertEquals(409, again.statusCode(), again.body());
+
+      finish.countDown();
+      assertEquals(200, upload.get(30, TimeUnit.SECONDS).statusCode());
+      assertEquals(404, send(progress.copy()).statusCode(), "done: no longer being indexed");
+      HttpResponse<String> tooBig = send(HttpRequest.newBuilder(busy.uri().resolve("documents?name=huge.txt"))
+          .header(LocalServer.WRITE_HEADER, "1").POST(HttpRequest.BodyPublishers.ofString("x".repeat(1_001))));
+      assertEquals(413, tooBig.statusCode(), tooBig.body());
+    }
   }
 
   private static List<String> listedIds() throws Exception {
