@@ -81,7 +81,7 @@ record AskArguments(AskRequest request, Path context, boolean json, DocqaSetting
     AskRequest request;
     try {
       request = QuestionRules.request(line.positionals().getFirst(), settings.retrieval().topK(),
-          settings.retrieval().mode().name().toLowerCase(java.util.Locale.ROOT), line.value(DOCUMENT_PREFIX).orElse(null),
+          settings.retrieval().mode().id(), line.value(DOCUMENT_PREFIX).orElse(null),
           alternatives, null, null, maxAnswerLength, line.has(SHOW_PASSAGES));
     } catch (InvalidInputException e) {
       throw new UsageException(e.getMessage(), e);

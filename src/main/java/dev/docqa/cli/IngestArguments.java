@@ -32,7 +32,8 @@ record IngestArguments(List<Path> paths, boolean prune, boolean replace, DocqaSe
   }
 
   static IngestArguments parse(List<String> args, DocqaSettings defaults) throws UsageException {
-    CommandLine line = CommandLine.parse(args, Set.of(SettingsFlags.INDEX, SettingsFlags.EMBEDDER), Set.of(PRUNE, REPLACE));
+    CommandLine line =
+        CommandLine.parse(args, Set.of(SettingsFlags.INDEX, SettingsFlags.EMBEDDER), Set.of(PRUNE, REPLACE));
     if (line.positionals().isEmpty()) {
       throw new UsageException("ingest needs at least one PATH");
     }
