@@ -85,7 +85,8 @@ public final class PassageWrites {
     List<Boolean> written = new ArrayList<>(documents.size());
     for (int i = 0; i < documents.size(); i++) {
       DocumentPassages document = documents.get(i);
-      written.add(write(writer, document.documentId(), document.contentHash(), built.get(i), indexed.get(i)));
+      written.add(write(writer, document.documentId(), document.contentHash(), document.origin(), built.get(i),
+          indexed.get(i)));
     }
     return written;
   }
@@ -95,9 +96,9 @@ public final class PassageWrites {
    * holds about the document already known: {@link PassageIndex} validates a whole batch before writing any of it and
    * tracks its own uncommitted writes, instead of opening a near-real-time reader (a flush) per document.
    */
-  static boolean write(IndexWriter writer, String documentId, String contentHash, List<Document> docs,
+  static boolean write(IndexWriter writer, String documentId, String contentHash, String origin, List<Document> docs,
       Optional<IndexedDocument> indexed) throws IOException {
-    if (indexed.map(IndexedDocument::contentHash).filter(contentHash::equals).isPresent()) {
+    if (isCurrent(indexed, contentHash, origin)) {
       return false;
     }
     Term term = new Term(PassageSchema.DOC_ID, documentId);
@@ -107,6 +108,14 @@ public final class PassageWrites {
     }
     writer.updateDocuments(term, docs);
     return true;
+  }
+
+  /**
+   * Whether the index already holds this version: the same content hash, from the same origin (a document recorded
+   * without one, or from a file since moved, is written again to record where it comes from).
+   */
+  public static boolean isCurrent(Optional<IndexedDocument> indexed, String contentHash, String origin) {
+    return indexed.filter(d -> d.contentHash().equals(contentHash) && d.origin().equals(origin)).isPresent();
   }
 
   /** Removes every passage of the document; {@code false} when it was not indexed. */

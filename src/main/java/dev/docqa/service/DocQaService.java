@@ -256,8 +256,7 @@ public final class DocQaService implements DocQa {
         continue;
       }
       // Cheap pre-check on the local replica; the authoritative same-hash check runs inside the index change.
-      if (indexedDocument(source.documentId()).map(IndexedDocument::contentHash)
-          .filter(document.contentHash()::equals).isPresent()) {
+      if (PassageWrites.isCurrent(indexedDocument(source.documentId()), document.contentHash(), source.origin())) {
         outcomes[i] = new IngestOutcome(source.documentId(), IngestOutcome.Status.UNCHANGED, 0, null);
         listener.prepared(outcomes[i]);
         continue;
