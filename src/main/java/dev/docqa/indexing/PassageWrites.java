@@ -111,11 +111,14 @@ public final class PassageWrites {
   }
 
   /**
-   * Whether the index already holds this version: the same content hash, from the same origin (a document recorded
-   * without one, or from a file since moved, is written again to record where it comes from).
+   * Whether the index already holds this version: the same content hash, unless the document was written before
+   * origins were recorded (no origin, no indexing time) and {@code origin} is one, which is then recorded by writing it
+   * again. A recorded origin is never rewritten for the same content: writers without one (object keys) and with one
+   * never undo each other.
    */
   public static boolean isCurrent(Optional<IndexedDocument> indexed, String contentHash, String origin) {
-    return indexed.filter(d -> d.contentHash().equals(contentHash) && d.origin().equals(origin)).isPresent();
+    return indexed.filter(d -> d.contentHash().equals(contentHash)
+        && !(d.indexedAt() == null && d.origin().isEmpty() && !origin.isEmpty())).isPresent();
   }
 
   /** Removes every passage of the document; {@code false} when it was not indexed. */

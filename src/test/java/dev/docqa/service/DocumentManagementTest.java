@@ -131,22 +131,6 @@ class DocumentManagementTest {
   }
 
   @Test
-  void aDocumentIndexedWithoutItsOriginGetsItOnTheNextIngestThenIsUnchanged() throws IOException {
-    Path file = write("legacy/keeper-log.txt", "The keeper's log of 1934 records ice on the gallery.");
-    // As an index written before origins were kept, or by a caller that gives none.
-    assertEquals(IngestOutcome.Status.INDEXED, docqa().ingest("legacy/keeper-log.txt", file, "v1").status());
-    assertEquals("", documents().get("legacy/keeper-log.txt").origin());
-
-    assertEquals(IngestOutcome.Status.INDEXED, ingest("legacy/keeper-log.txt", file).status(), "same text, new origin");
-    assertEquals(Origins.ofFile(file), documents().get("legacy/keeper-log.txt").origin());
-    assertEquals(IngestOutcome.Status.UNCHANGED, ingest("legacy/keeper-log.txt", file).status());
-    assertEquals(List.of(), docqa().missingSources(work.resolve("legacy")));
-    Files.delete(file);
-    assertEquals(List.of("legacy/keeper-log.txt"),
-        docqa().missingSources(work.resolve("legacy")).stream().map(IndexedDocument::documentId).toList());
-  }
-
-  @Test
   void documentsWhoseFilesAreGoneAreFoundAndDeletedAndNoLongerAnswer() throws IOException {
     Path kept = write("museum/kept.txt", "The harbour office opens at nine and closes at five.");
     Path gone = write("museum/glass-museum.txt", "The glass museum of Port Ellery shows blue Venetian lanterns.");
