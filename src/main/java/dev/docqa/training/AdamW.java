@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.util.List;
  *
  * <p>Written here rather than taken from DJL because DJL's {@code Optimizer.adamW} decays every parameter, clips
  * element-wise, and keeps its moments where a checkpoint cannot reach them; these moments are saved and restored, so a
- * resumed run continues exactly. Not thread-safe; call with gradient recording off.
+ * resumed run continues exactly. Not thread-safe.
  */
 final class AdamW implements AutoCloseable {
 
@@ -66,6 +67,18 @@ final class AdamW implements AutoCloseable {
    * @return the gradients' global L2 norm before clipping
    */
   double step(double learningRate, double maxNorm, NDManager scope) {
+    // In-place updates of parameters need gradient recording off on this thread (libtorch's mode is per thread and
+    // may have been left on by whatever ran here before); restore what was there.
+    boolean recording = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      return update(learningRate, maxNorm, scope);
+    } finally {
+      JniUtils.setGradMode(recording);
+    }
+  }
+
+  private double update(double learningRate, double maxNorm, NDManager scope) {
     NDArray[] gradients = new NDArray[parameters.size()];
     double squares = 0;
     for (int i = 0; i < gradients.length; i++) {
