@@ -99,7 +99,7 @@ final class IngestDocuments {
           passages += outcome.passages();
         }
         case UNCHANGED -> unchanged++;
-        case FAILED -> failed++;
+        case FAILED, ERROR -> failed++;
       }
     }
 
@@ -162,6 +162,7 @@ final class IngestDocuments {
       case INDEXED -> "indexed " + outcome.passages() + " passages";
       case UNCHANGED -> "unchanged";
       case FAILED -> "FAILED: " + outcome.error();
+      case ERROR -> "ERROR (retry may help): " + outcome.error();
     };
   }
 

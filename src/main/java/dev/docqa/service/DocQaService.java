@@ -238,8 +238,17 @@ public final class DocQaService implements DocQa {
         outcomes[i] = new IngestOutcome(source.documentId(), IngestOutcome.Status.UNCHANGED, 0, null);
         continue;
       }
-      List<Passage> passages = splitter.split(source.documentId(), document);
-      List<float[]> vectors = embedder.embedPassages(passages.stream().map(Passage::text).toList());
+      List<Passage> passages;
+      List<float[]> vectors;
+      try {
+        passages = splitter.split(source.documentId(), document);
+        vectors = embedder.embedPassages(passages.stream().map(Passage::text).toList());
+      } catch (RuntimeException e) {
+        // One document's split or embedding failed (a model error on its text): it fails alone, retryably.
+        LOG.log(System.Logger.Level.WARNING, "ingesting " + source.documentId() + " failed after extraction", e);
+        outcomes[i] = new IngestOutcome(source.documentId(), IngestOutcome.Status.ERROR, 0, oneLine(e));
+        continue;
+      }
       pending.add(i);
       changes.add(new DocumentPassages(source.documentId(), document.contentHash(),
           source.sourceVersion() == null ? "" : source.sourceVersion(), passages, vectors));
@@ -247,7 +256,7 @@ public final class DocQaService implements DocQa {
     if (!changes.isEmpty()) {
       List<Boolean> written =
           publisher.update(writer -> PassageWrites.replaceAll(writer, changes, embedder.dimension())).value();
-      replica.refresh();
+      refreshAfterCommit();
       for (int c = 0; c < changes.size(); c++) {
         DocumentPassages change = changes.get(c);
         outcomes[pending.get(c)] = written.get(c)
@@ -262,8 +271,26 @@ public final class DocQaService implements DocQa {
   public boolean delete(String documentId) {
     requireDocumentId(documentId);
     boolean deleted = publisher.update(writer -> PassageWrites.delete(writer, documentId)).value();
-    replica.refresh();
+    refreshAfterCommit();
     return deleted;
+  }
+
+  /**
+   * Brings the local replica to the commit just published. The commit is durable already, so a failure here is not
+   * the change's: it is logged, and the replica catches up on its next refresh (within the staleness bound).
+   */
+  private void refreshAfterCommit() {
+    try {
+      replica.refresh();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "the local replica could not load the commit just published; it catches up "
+          + "on its next refresh", e);
+    }
+  }
+
+  private static String oneLine(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.replaceAll("\\s+", " ");
   }
 
   @Override

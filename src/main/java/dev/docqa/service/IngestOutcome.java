@@ -4,7 +4,7 @@ package dev.docqa.service;
  * What ingesting one document did.
  *
  * @param passages passages now indexed for the document (0 when failed)
- * @param error one-line cause when {@code status} is {@code FAILED}, else {@code null}
+ * @param error one-line cause when {@code status} is {@code FAILED} or {@code ERROR}, else {@code null}
  */
 public record IngestOutcome(String documentId, Status status, int passages, String error) {
 
@@ -13,7 +13,13 @@ public record IngestOutcome(String documentId, Status status, int passages, Stri
     INDEXED,
     /** Same content as already indexed: nothing written. */
     UNCHANGED,
-    /** Rejected (corrupt, encrypted, unsupported, too big, too slow); the index is as it was. */
-    FAILED
+    /** Rejected (corrupt, encrypted, unsupported, too big, too slow); the index is as it was. Retrying cannot help. */
+    FAILED,
+    /**
+     * Processing failed unexpectedly after extraction (splitting or embedding threw); the index is as it was for this
+     * document, and the rest of the batch went on. Retrying may help: the ingest function reports the document's
+     * messages for retry, so SQS's redrive policy parks a document that keeps failing.
+     */
+    ERROR
   }
 }

@@ -15,11 +15,19 @@ class S3EventsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * One S3 notification record with every field of AWS's published sample ("Event message structure" in the S3 user
+   * guide): userIdentity, requestParameters, responseElements, s3.bucket.ownerIdentity included.
+   */
   static String s3Record(String eventName, String bucket, String key, String sequencer) {
     return """
         {"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventTime":"2026-11-22T10:00:00.000Z",
-         "eventName":"%s","s3":{"s3SchemaVersion":"1.0","configurationId":"docqa",
-         "bucket":{"name":"%s","arn":"arn:aws:s3:::%s"},
+         "eventName":"%s","userIdentity":{"principalId":"AWS:AIDAJDPLRKLG7UEXAMPLE"},
+         "requestParameters":{"sourceIPAddress":"203.0.113.17"},
+         "responseElements":{"x-amz-request-id":"C3D13FE58DE4C810",
+          "x-amz-id-2":"FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD"},
+         "s3":{"s3SchemaVersion":"1.0","configurationId":"docqa",
+         "bucket":{"name":"%s","ownerIdentity":{"principalId":"A3NL1KOZZKExample"},"arn":"arn:aws:s3:::%s"},
          "object":{"key":"%s","size":1024,"eTag":"0123456789abcdef","versionId":"v1","sequencer":"%s"}}}
         """.formatted(eventName, bucket, bucket, key, sequencer);
   }
