@@ -115,8 +115,9 @@ class ServingThroughOutageTest {
       for (String phase : List.of("failing", "hanging")) {
         assertTrue(percentile(latencies.get(phase), 50) < normalP99 + 100,
             phase + ": the typical ask is as fast as in normal operation: " + line);
-        assertTrue(percentile(latencies.get(phase), 100) < outage.askWait().toMillis() + normalP99 + 500,
-            phase + ": no ask waits longer than the replica's ask wait: " + line);
+        // Asks that waited for the client (two attempts of 2 s) would take 4 s and more.
+        assertTrue(percentile(latencies.get(phase), 100) < outage.askWait().toMillis() + 1500,
+            phase + ": no ask waits much longer than the replica's ask wait: " + line);
       }
     }
   }
