@@ -147,7 +147,9 @@ public final class IndexReplica implements AutoCloseable {
   }
 
   /**
-   * A lease on the newest commit known, refreshed first when the last check is older than {@code maxStaleness}.
+   * A lease on the newest commit known. When a check is due (the last one succeeded more than {@code maxStaleness}
+   * ago, or the backoff after failed ones has passed), it is started and awaited for at most {@link Outage#askWait()};
+   * the first acquire, with no commit open yet, waits for it whatever it takes.
    *
    * @throws DocqaException when no commit is open yet and the newest one cannot be fetched
    */
