@@ -35,14 +35,14 @@ import java.util.stream.Stream;
 public final class Bench {
 
   public static final String USAGE = """
-      usage: docqa bench [--json] [--quick] [--reader DIR] [--plot FILE.png]
+      usage: docqa bench [--json] [--quick] [--reader DIR] [--out FILE.png]
         measures reader, retrieval (10k and 100k passages), ingestion, questions end to end and cold start
         --json      print one JSON line (default: indented JSON)
         --quick     tiny sizes and the built-in tiny reader: checks that everything runs, in seconds
         --reader    reader model directory (default: a distilbert-base-shaped random model and its int8
                     quantization, made once into target/bench-models/ by src/tools/make_test_models.py with
                     /usr/bin/python3; reader.int8 compares the two)
-        --plot      where to write the PNG (default: docqa-bench.png)""";
+        --out       where to write the plot (default: docqa-data/bench/docqa-bench.png)""";
 
   static final Path DEFAULT_READER = Path.of("target", "bench-models", "distilbert-base");
   static final Path DEFAULT_INT8_READER = Path.of("target", "bench-models", "distilbert-base-int8");
@@ -58,17 +58,25 @@ public final class Bench {
    * @throws InvalidInputException for an unknown or incomplete argument
    */
   public static int run(List<String> args, PrintStream out, PrintStream err) {
+    return run(args, DEFAULT_PLOT, out, err);
+  }
+
+  /** Where the plot goes without {@code --out}: below the default data folder. */
+  public static final Path DEFAULT_PLOT = Path.of("docqa-data", "bench", "docqa-bench.png");
+
+  /** {@link #run(List, PrintStream, PrintStream)} with the plot written to {@code defaultPlot} unless --out says. */
+  public static int run(List<String> args, Path defaultPlot, PrintStream out, PrintStream err) {
     boolean json = false;
     boolean quick = false;
     String reader = null;
-    Path plot = Path.of("docqa-bench.png");
+    Path plot = defaultPlot;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
         case "--json" -> json = true;
         case "--quick" -> quick = true;
         case "--reader" -> reader = value(args, ++i, arg);
-        case "--plot" -> plot = Path.of(value(args, ++i, arg));
+        case "--out" -> plot = Path.of(value(args, ++i, arg));
         default -> throw new InvalidInputException("unknown argument: " + arg);
       }
     }

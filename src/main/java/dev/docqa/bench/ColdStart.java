@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.docqa.DocqaException;
 import java.io.File;
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +60,7 @@ final class ColdStart {
     if (Runtime.version().feature() >= 22) {
       java.add("--enable-native-access=ALL-UNNAMED");
     }
-    java.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    java.addAll(List.of("-cp", classPath()));
     List<String> probe = List.of(ColdStartProbe.class.getName(), reader, store.toString());
     return new ColdStart(java, probe, work).measure(question);
   }
@@ -96,12 +99,34 @@ final class ColdStart {
     return result;
   }
 
+  /**
+   * The class path that holds this code: the entries of the nearest URL class loader above it (Maven's
+   * {@code exec:java} runs the command in one, over the launcher's own {@code java.class.path}), else this JVM's class
+   * path (a plain {@code java -cp} start).
+   */
+  static String classPath() {
+    for (ClassLoader loader = ColdStartProbe.class.getClassLoader(); loader != null; loader = loader.getParent()) {
+      if (loader instanceof URLClassLoader urls && urls.getURLs().length > 0) {
+        List<String> entries = new ArrayList<>();
+        for (URL url : urls.getURLs()) {
+          try {
+            entries.add(Path.of(url.toURI()).toString());
+          } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IllegalStateException("a class path entry is not a local file: " + url, e);
+          }
+        }
+        return String.join(File.pathSeparator, entries);
+      }
+    }
+    return System.getProperty("java.class.path");
+  }
+
   /** Why this JVM cannot use an ahead-of-time cache, or {@code null} when it can. */
   private static String aotUnavailable() {
     if (Runtime.version().feature() < 25) {
       return "needs JDK 25+, this is " + Runtime.version().feature();
     }
-    boolean jarsOnly = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+    boolean jarsOnly = Arrays.stream(classPath().split(File.pathSeparator))
         .allMatch(entry -> Files.isRegularFile(Path.of(entry)));
     return jarsOnly ? null : "the class path has folders (run through src/bin/docqa, which puts the classes in a jar)";
   }

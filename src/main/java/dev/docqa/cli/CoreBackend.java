@@ -5,12 +5,14 @@ import dev.docqa.config.DocqaSettings;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.config.StorageSettings;
 import dev.docqa.document.Passage;
+import dev.docqa.indexing.IndexedDocument;
 import dev.docqa.models.ModelResolver;
 import dev.docqa.service.AskRequest;
 import dev.docqa.service.AskResult;
 import dev.docqa.service.DocQa;
 import dev.docqa.service.DocQaService;
 import dev.docqa.service.DocumentSource;
+import dev.docqa.service.IngestListener;
 import dev.docqa.service.IngestOutcome;
 import dev.docqa.storage.ObjectStore;
 import dev.docqa.storage.ObjectStores;
@@ -109,6 +111,26 @@ final class CoreBackend implements Backend {
     }
 
     @Override
+    public List<IngestOutcome> ingestAll(List<DocumentSource> documents, IngestListener listener) {
+      return service.ingestAll(documents, listener);
+    }
+
+    @Override
+    public List<String> deleteAll(List<String> documentIds) {
+      return service.deleteAll(documentIds);
+    }
+
+    @Override
+    public List<IndexedDocument> documents() {
+      return service.documents();
+    }
+
+    @Override
+    public List<IndexedDocument> missingSources(Path folder) {
+      return service.missingSources(folder);
+    }
+
+    @Override
     public AskResult ask(AskRequest request) {
       return service.ask(request);
     }
@@ -121,6 +143,11 @@ final class CoreBackend implements Backend {
     @Override
     public AskResult read(String question, List<Passage> passages, int alternatives) {
       return service.read(question, passages, alternatives);
+    }
+
+    @Override
+    public AskResult read(String question, List<Passage> passages, int alternatives, Integer maxAnswerLength) {
+      return service.read(question, passages, alternatives, maxAnswerLength);
     }
 
     @Override

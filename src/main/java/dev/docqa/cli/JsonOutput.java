@@ -18,7 +18,12 @@ final class JsonOutput {
 
   /** The answer JSON shared with the {@code ask} function: see {@link AnswerView}. */
   static String ask(AskResult result) {
-    return write(AnswerView.of(result));
+    return ask(result, false);
+  }
+
+  /** The answer JSON, with the retrieved passages and their scores when {@code passages}. */
+  static String ask(AskResult result, boolean passages) {
+    return write(AnswerView.of(result, passages));
   }
 
   /**
@@ -57,7 +62,8 @@ final class JsonOutput {
     node.put("total", scores.total());
   }
 
-  private static String write(Object value) {
+  /** {@code value} as one line of JSON. */
+  static String write(Object value) {
     try {
       return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {

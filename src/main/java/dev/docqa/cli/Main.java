@@ -5,13 +5,15 @@ import dev.docqa.bench.Bench;
 import dev.docqa.config.DocqaSettings;
 import dev.docqa.config.ReaderSettings;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The {@code docqa} command: {@code ingest}, {@code ask} and {@code eval} over the core. Exit codes: {@value
+ * The {@code docqa} command: {@code ingest}, {@code ask}, {@code serve}, {@code list}, {@code delete}, {@code eval},
+ * {@code train} and {@code bench} over the core. Exit codes: {@value
  * #EXIT_OK} success, {@value #EXIT_FAILURE} runtime failure (one line on stderr, no stack trace), {@value #EXIT_USAGE}
  * usage error (one line and the command's usage on stderr).
  *
@@ -28,9 +30,13 @@ public final class Main {
       usage: docqa COMMAND [ARGS]
         ingest PATH...    index files and folders                       (docqa ingest --help)
         ask "QUESTION"    answer from the index or from one file        (docqa ask --help)
+        serve             a local web page and HTTP API on the index    (docqa serve --help)
+        list              the indexed documents                         (docqa list --help)
+        delete ID...      remove documents from the index               (docqa delete --help)
         eval SQUAD.json   EM/F1, recall@k and latency on a SQuAD file   (docqa eval --help)
         train TRAIN.json  fine-tune a reader on SQuAD-format data       (docqa train --help)
-        bench [--json]    speed against ceilings and a peer, as JSON    (docqa bench --help)""";
+        bench [--json]    speed against ceilings and a peer, as JSON    (docqa bench --help)
+        --version         print the version""";
 
   private static final String LOG4J_CONTEXT_FACTORY = "log4j2.loggerContextFactory";
 
@@ -67,9 +73,16 @@ public final class Main {
       out.println(USAGE);
       return EXIT_OK;
     }
+    if (command.equals("--version")) {
+      out.println("docqa " + version());
+      return EXIT_OK;
+    }
     String usage = switch (command) {
       case "ingest" -> IngestArguments.USAGE;
       case "ask" -> AskArguments.USAGE;
+      case "serve" -> ServeArguments.USAGE;
+      case "list" -> ListArguments.USAGE;
+      case "delete" -> DeleteArguments.USAGE;
       case "eval" -> EvalArguments.USAGE;
       case "train" -> TrainArguments.USAGE;
       case "bench" -> Bench.USAGE;
@@ -88,7 +101,11 @@ public final class Main {
       return switch (command) {
         case "ingest" -> new IngestDocuments(backend, out, err).run(IngestArguments.parse(rest, defaults));
         case "ask" -> new AskQuestion(backend, out, err).run(AskArguments.parse(rest, defaults));
-        case "bench" -> Bench.run(rest, out, err);
+        case "serve" -> new Serve(backend, out, err).run(ServeArguments.parse(rest, defaults));
+        case "list" -> new ManageDocuments(backend, out, err).list(ListArguments.parse(rest, defaults));
+        case "delete" -> new ManageDocuments(backend, out, err).delete(DeleteArguments.parse(rest, defaults));
+        case "bench" -> Bench.run(rest,
+            Path.of(IndexLocation.describe(defaults.storage())).resolve("bench").resolve("docqa-bench.png"), out, err);
         case "train" -> new TrainReader(defaults.storage(), out, err).run(TrainArguments.parse(rest));
         default -> new EvaluateSquad(backend, out, err).run(EvalArguments.parse(rest, defaults));
       };
@@ -102,11 +119,26 @@ public final class Main {
     }
   }
 
+  /** The project version the build wrote into {@code dev/docqa/version.properties}. */
+  static String version() {
+    java.util.Properties properties = new java.util.Properties();
+    try (java.io.InputStream in = Main.class.getResourceAsStream("/dev/docqa/version.properties")) {
+      if (in == null) {
+        throw new dev.docqa.DocqaException("dev/docqa/version.properties is missing from the class path");
+      }
+      properties.load(in);
+    } catch (java.io.IOException e) {
+      throw new dev.docqa.DocqaException("cannot read dev/docqa/version.properties: " + e.getMessage(), e);
+    }
+    return properties.getProperty("version");
+  }
+
   /** Prints the warning that answers of the built-in random-weight reader mean nothing. */
   static void warnIfDefaultReader(DocqaSettings settings, PrintStream err) {
     if (settings.reader().model().equals(ReaderSettings.DEFAULT_MODEL)) {
       err.println("docqa: warning: the reader is the built-in test model (random weights): answers are not meaningful"
-          + " until a trained reader is configured with --reader MODEL (see README, \"Using a real reader\")");
+          + " until a trained reader is configured with --reader MODEL"
+          + " (see src/site/markdown/reader.md, \"Using a real reader\")");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.docqa.cli;
 
 import dev.docqa.eval.EvalReport;
 import dev.docqa.reading.Answer;
+import dev.docqa.retrieval.ScoredPassage;
 import dev.docqa.service.AskResult;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -15,11 +16,16 @@ final class TextOutput {
   private TextOutput() {}
 
   static void ask(AskResult result, PrintStream out) {
+    ask(result, false, out);
+  }
+
+  /** The answer, alternatives, with {@code passages} the retrieved passages and their scores, and timings. */
+  static void ask(AskResult result, boolean passages, PrintStream out) {
     Answer answer = result.answer();
     if (answer == null) {
       out.println("No answer: the reader found none in what it read.");
     } else {
-      out.println("Answer: " + answer.text());
+      out.println("Answer: " + oneLine(answer.text()).strip());
       out.printf(Locale.ROOT, "  score %.3f, confidence %.3f%n", answer.score(), answer.confidence());
       out.println("Source: " + source(answer));
       out.println("Passage:");
@@ -30,7 +36,18 @@ final class TextOutput {
       int rank = answer == null ? 1 : 2;
       for (Answer alternative : result.alternatives()) {
         out.printf(Locale.ROOT, "  %d. %s  (%s; score %.3f, confidence %.3f)%n",
-            rank++, alternative.text(), source(alternative), alternative.score(), alternative.confidence());
+            rank++, oneLine(alternative.text()).strip(), source(alternative), alternative.score(),
+            alternative.confidence());
+      }
+    }
+    if (passages) {
+      out.println("Retrieved passages:");
+      int rank = 1;
+      for (ScoredPassage hit : result.retrieved()) {
+        Integer page = hit.passage().page();
+        out.printf(Locale.ROOT, "  %d. %s%s, characters %d-%d (score %.4f)%n     %s%n", rank++,
+            hit.passage().documentId(), page == null ? "" : ", page " + page, hit.passage().start(),
+            hit.passage().end(), hit.score(), oneLine(hit.passage().text()).strip());
       }
     }
     if (!result.timingsMs().isEmpty()) {
@@ -77,8 +94,8 @@ final class TextOutput {
 
   private static void scores(PrintStream out, String group, EvalReport.Scores scores) {
     if (scores != null) {
-      out.printf(Locale.ROOT, "  %-12s EM %6.2f  F1 %6.2f  (%d questions)%n", group, scores.exact(), scores.f1(),
-          scores.total());
+      out.printf(Locale.ROOT, "  %-12s EM %6.2f  F1 %6.2f  (%s)%n", group, scores.exact(), scores.f1(),
+          Plural.of(scores.total(), "question"));
     }
   }
 }

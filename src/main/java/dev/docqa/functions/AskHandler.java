@@ -14,12 +14,12 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.docqa.InvalidInputException;
-import dev.docqa.config.RetrieverMode;
 import dev.docqa.replication.EmptyIndexException;
 import dev.docqa.service.AnswerView;
 import dev.docqa.service.AskRequest;
 import dev.docqa.service.DocQa;
-import dev.docqa.storage.ObjectKeys;
+import dev.docqa.service.QuestionRules;
+import dev.docqa.web.WebPage;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -35,8 +35,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The {@code ask} function without Quarkus: validates a question (direct JSON or API Gateway v2 event), asks
- * {@link DocQa}, and shapes the answer. For API Gateway every outcome is an HTTP response: 400 with a message for a bad
+ * The {@code ask} function without Quarkus, and the local server's question handler ({@code docqa serve}): validates a
+ * question (direct JSON or API Gateway v2 event), asks {@link DocQa}, and shapes the answer; {@code GET /} returns the
+ * web page ({@link WebPage}). For API Gateway every outcome is an HTTP response: 400 with a message for a bad
  * request, 404 when the index is empty, 405 for other methods than GET and POST, 415 for a POST body that is not
  * declared JSON, 500 (with the request id, never a stack trace) for faults. Direct invocations get the answer JSON, or
  * the exception.
@@ -52,13 +53,13 @@ import java.util.stream.Stream;
  */
 public final class AskHandler {
 
-  static final int MAX_QUESTION_CHARS = 2_000;
-  static final int MAX_TOP_K = 100;
-  static final int MAX_ALTERNATIVES = 20;
-  static final int DEFAULT_ALTERNATIVES = 3;
+  static final int MAX_QUESTION_CHARS = QuestionRules.MAX_QUESTION_CHARS;
+  static final int MAX_TOP_K = QuestionRules.MAX_TOP_K;
+  static final int MAX_ALTERNATIVES = QuestionRules.MAX_ALTERNATIVES;
+  static final int DEFAULT_ALTERNATIVES = QuestionRules.DEFAULT_ALTERNATIVES;
   /** The fields of a question: a direct invocation or POST body with others (or a GET with others) is a 400. */
-  static final List<String> FIELDS =
-      List.of("question", "top_k", "retriever", "document_prefix", "alternatives", "no_answer", "null_threshold");
+  static final List<String> FIELDS = List.of("question", "top_k", "retriever", "document_prefix", "alternatives",
+      "no_answer", "null_threshold", "max_answer_length", "show_passages");
   /** A GET may also name the question {@code q}. */
   private static final Set<String> QUERY_PARAMETERS =
       Stream.concat(FIELDS.stream(), Stream.of("q")).collect(Collectors.toUnmodifiableSet());
@@ -76,6 +77,13 @@ public final class AskHandler {
       .build()
       .readerFor(AskQuery.class);
   private static final Map<String, String> JSON_HEADERS = Map.of("Content-Type", "application/json");
+  /** The page's script and styles are inline; it fetches only from its own origin. */
+  private static final Map<String, String> PAGE_HEADERS = Map.of(
+      "Content-Type", WebPage.CONTENT_TYPE,
+      "Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+          + "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+      "X-Content-Type-Options", "nosniff",
+      "Cache-Control", "no-cache");
 
   private final DocQa docQa;
 
@@ -101,22 +109,34 @@ public final class AskHandler {
   public AnswerView ask(AskQuery query) {
     long started = System.nanoTime();
     AskRequest request = toRequest(query);
-    AnswerView response = AnswerView.of(docQa.ask(request));
+    AnswerView response = AnswerView.of(docQa.ask(request), request.includePassages());
     JsonLog.info("ask", "mode", "direct", "ms", (System.nanoTime() - started) / 1e6, "found",
         response.best().answer() != null);
     return response;
   }
 
-  /** Answers an API Gateway HTTP API v2 event with an HTTP response. */
+  /**
+   * Answers an API Gateway HTTP API v2 event with an HTTP response: the web page ({@link WebPage}) for {@code GET /},
+   * else the question's answer.
+   */
   public ApiGatewayResponse handleHttp(AskEvent event) {
     long started = System.nanoTime();
     String requestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
     ApiGatewayResponse response;
     try {
+      if (isPage(event)) {
+        if (!event.httpMethod().equals("GET")) {
+          throw new MethodNotAllowed("method " + event.httpMethod() + " is not allowed on /; use GET");
+        }
+        response = new ApiGatewayResponse(200, PAGE_HEADERS, WebPage.html());
+        JsonLog.info("page", "status", 200, "requestId", requestId);
+        return response;
+      }
       AskRequest request = toRequest(queryOf(event));
-      response = new ApiGatewayResponse(200, JSON_HEADERS, JSON.writeValueAsString(AnswerView.of(docQa.ask(request))));
+      response = new ApiGatewayResponse(200, JSON_HEADERS,
+          JSON.writeValueAsString(AnswerView.of(docQa.ask(request), request.includePassages())));
     } catch (MethodNotAllowed e) {
-      response = error(405, e.getMessage(), Map.of("Allow", "GET, POST"));
+      response = error(405, e.getMessage(), Map.of("Allow", isPage(event) ? "GET" : "GET, POST"));
     } catch (UnsupportedMediaType e) {
       response = error(415, e.getMessage(), Map.of("Accept", "application/json"));
     } catch (InvalidInputException e) {
@@ -131,44 +151,20 @@ public final class AskHandler {
     return response;
   }
 
-  /** Validates a question and turns it into the service's request. */
+  /** Validates a question and turns it into the service's request, by the rules every entry point shares. */
   static AskRequest toRequest(AskQuery query) {
-    String question = query.getQuestion();
-    if (question == null || question.isBlank()) {
-      throw new InvalidInputException("question must not be blank; question=" + question);
+    return QuestionRules.request(query.getQuestion(), query.getTopK(), query.getRetriever(),
+        query.getDocumentPrefix(), query.getAlternatives(), query.getNoAnswer(), query.getNullThreshold(),
+        query.getMaxAnswerLength(), Boolean.TRUE.equals(query.getShowPassages()));
+  }
+
+  /** Whether the event asks for the web page: the path {@code /} (a question goes to {@code /ask}). */
+  static boolean isPage(AskEvent event) {
+    String path = event.getRawPath();
+    if (path == null && event.getRequestContext() != null && event.getRequestContext().getHttp() != null) {
+      path = event.getRequestContext().getHttp().getPath();
     }
-    if (question.length() > MAX_QUESTION_CHARS) {
-      throw new InvalidInputException(
-          "question must have at most " + MAX_QUESTION_CHARS + " characters; length=" + question.length());
-    }
-    checkCharacters(question);
-    if (question.codePoints().noneMatch(Character::isLetterOrDigit)) {
-      // No echo of the question: a direct invocation's error is logged by the Lambda runtime.
-      throw new InvalidInputException(
-          "question must contain a letter or digit; length=" + question.length() + " characters");
-    }
-    Integer topK = query.getTopK();
-    if (topK != null && (topK < 1 || topK > MAX_TOP_K)) {
-      throw new InvalidInputException("top_k must be in [1, " + MAX_TOP_K + "]; top_k=" + topK);
-    }
-    int alternatives = query.getAlternatives() == null ? DEFAULT_ALTERNATIVES : query.getAlternatives();
-    if (alternatives < 0 || alternatives > MAX_ALTERNATIVES) {
-      throw new InvalidInputException(
-          "alternatives must be in [0, " + MAX_ALTERNATIVES + "]; alternatives=" + alternatives);
-    }
-    RetrieverMode retriever = query.getRetriever() == null ? null : RetrieverMode.parse(query.getRetriever());
-    String prefix = query.getDocumentPrefix();
-    if (prefix != null && prefix.isEmpty()) {
-      prefix = null;
-    }
-    if (prefix != null) {
-      ObjectKeys.checkPrefix(prefix);
-    }
-    Double nullThreshold = query.getNullThreshold();
-    if (nullThreshold != null && !Double.isFinite(nullThreshold)) {
-      throw new InvalidInputException("null_threshold must be a finite number; null_threshold=" + nullThreshold);
-    }
-    return new AskRequest(question.strip(), topK, retriever, prefix, alternatives, query.getNoAnswer(), nullThreshold);
+    return "/".equals(path);
   }
 
   /** The question in an API Gateway event: query parameters of a GET, the JSON body of a POST. */
@@ -184,6 +180,8 @@ public final class AskHandler {
         query.setRetriever(params.get("retriever"));
         query.setDocumentPrefix(params.get("document_prefix"));
         query.setAlternatives(intParam(params, "alternatives"));
+        query.setMaxAnswerLength(intParam(params, "max_answer_length"));
+        query.setShowPassages(booleanParam(params, "show_passages"));
         query.setNoAnswer(booleanParam(params, "no_answer"));
         query.setNullThreshold(doubleParam(params, "null_threshold"));
         return query;
@@ -229,29 +227,6 @@ public final class AskHandler {
     }
   }
 
-  /**
-   * Rejects what no question holds and what breaks the tokenizer: C0/C1 control characters other than tab and line
-   * breaks (a NUL included) and unpaired surrogates, which have no UTF-8 form.
-   */
-  private static void checkCharacters(String question) {
-    for (int i = 0; i < question.length(); i++) {
-      char c = question.charAt(i);
-      if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
-        throw new InvalidInputException(
-            "question must not contain control characters; found U+%04X at index %d".formatted((int) c, i));
-      }
-      if (Character.isSurrogate(c)) {
-        boolean paired = Character.isHighSurrogate(c)
-            && i + 1 < question.length() && Character.isLowSurrogate(question.charAt(i + 1));
-        if (!paired) {
-          throw new InvalidInputException(
-              "question must be valid Unicode; unpaired surrogate U+%04X at index %d".formatted((int) c, i));
-        }
-        i++;
-      }
-    }
-  }
-
   /** A POST body is JSON: absent {@code Content-Type} (API Gateway test consoles) or {@code application/json}. */
   private static void checkJsonContentType(Map<String, String> headers) {
     if (headers == null) {
@@ -285,6 +260,7 @@ public final class AskHandler {
       throw new InvalidInputException("body must be UTF-8; " + e.getMessage(), e);
     }
   }
+
 
   private static Integer intParam(Map<String, String> params, String name) {
     String value = params.get(name);

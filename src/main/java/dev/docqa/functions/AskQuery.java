@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * A question as JSON: {@code {"question": ..., "top_k": 5, "retriever": "hybrid", "document_prefix": "reports/",
- * "alternatives": 3}}; everything but {@code question} is optional. The direct-invocation input of {@code ask}, and
+ * "alternatives": 3, "no_answer": true, "null_threshold": -1.5, "max_answer_length": 30, "show_passages": true}};
+ * everything but {@code question} is optional. The direct-invocation input of {@code ask}, and
  * the body of an API Gateway POST; unknown fields are rejected in both ({@link AskHandler}).
  */
 public class AskQuery {
@@ -14,6 +15,8 @@ public class AskQuery {
   private String retriever;
   private String documentPrefix;
   private Integer alternatives;
+  private Integer maxAnswerLength;
+  private Boolean showPassages;
   private Boolean noAnswer;
   private Double nullThreshold;
 
@@ -79,5 +82,25 @@ public class AskQuery {
 
   public void setAlternatives(Integer alternatives) {
     this.alternatives = alternatives;
+  }
+
+  @JsonProperty("max_answer_length")
+  public Integer getMaxAnswerLength() {
+    return maxAnswerLength;
+  }
+
+  @JsonProperty("max_answer_length")
+  public void setMaxAnswerLength(Integer maxAnswerLength) {
+    this.maxAnswerLength = maxAnswerLength;
+  }
+
+  @JsonProperty("show_passages")
+  public Boolean getShowPassages() {
+    return showPassages;
+  }
+
+  @JsonProperty("show_passages")
+  public void setShowPassages(Boolean showPassages) {
+    this.showPassages = showPassages;
   }
 }

@@ -1,21 +1,36 @@
 package dev.docqa.indexing;
 
 import dev.docqa.document.Passage;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Everything the index stores for one source document: its passages in order, one unit vector per passage, the hash
- * of its extracted content (equal hash: re-ingesting is a no-op) and the source version it came from (e.g. an ETag).
- * Immutable; the vectors are copied in and never handed out.
+ * of its extracted content (equal hash: re-ingesting is a no-op), the source version it came from (e.g. an ETag), its
+ * page count, its origin (see {@link IndexedDocument#origin()}) and when it was indexed. Immutable; the vectors are
+ * copied in and never handed out.
  */
-public record DocumentPassages(
-    String documentId, String contentHash, String sourceVersion, List<Passage> passages, List<float[]> vectors) {
+public record DocumentPassages(String documentId, String contentHash, String sourceVersion, List<Passage> passages,
+    List<float[]> vectors, int pages, String origin, Instant indexedAt) {
+
+  /** A document without origin, its pages counted from its passages, indexed now. */
+  public DocumentPassages(
+      String documentId, String contentHash, String sourceVersion, List<Passage> passages, List<float[]> vectors) {
+    this(documentId, contentHash, sourceVersion, passages, vectors,
+        passages.stream().map(Passage::page).filter(Objects::nonNull).mapToInt(Integer::intValue).max().orElse(0),
+        "", Instant.now());
+  }
 
   public DocumentPassages {
     requireText("documentId", documentId);
     requireText("contentHash", contentHash);
     Objects.requireNonNull(sourceVersion, "sourceVersion");
+    Objects.requireNonNull(origin, "origin");
+    Objects.requireNonNull(indexedAt, "indexedAt");
+    if (pages < 0) {
+      throw new IllegalArgumentException("pages must be >= 0; pages=" + pages + ", documentId=" + documentId);
+    }
     passages = List.copyOf(passages);
     vectors = vectors.stream().map(float[]::clone).toList();
     if (passages.size() != vectors.size()) {

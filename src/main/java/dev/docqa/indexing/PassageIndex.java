@@ -133,7 +133,7 @@ public final class PassageIndex implements SearchableIndex {
         Optional<IndexedDocument> current = written.containsKey(id) ? written.get(id) : indexedDocument(id);
         boolean changed;
         try {
-          changed = PassageWrites.write(writer, id, document.contentHash(), docs.get(i), current);
+          changed = PassageWrites.write(writer, id, document.contentHash(), document.origin(), docs.get(i), current);
         } catch (IOException e) {
           throw new DocqaException("cannot write passages; documentId=" + id + ", dir=" + path, e);
         }
@@ -144,7 +144,8 @@ public final class PassageIndex implements SearchableIndex {
         }
         int passages = document.passages().size();
         written.put(id, passages == 0 ? Optional.empty() : Optional.of(
-            new IndexedDocument(id, document.contentHash(), document.sourceVersion(), passages)));
+            new IndexedDocument(id, document.contentHash(), document.sourceVersion(), passages, document.pages(),
+                document.origin(), document.indexedAt())));
         dirty = true;
         changes.add(new DocumentChange(id, DocumentChange.Status.INDEXED, passages));
       }

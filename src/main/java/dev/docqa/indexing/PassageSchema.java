@@ -3,6 +3,7 @@ package dev.docqa.indexing;
 import dev.docqa.document.Passage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.analysis.Analyzer;
@@ -40,6 +41,10 @@ public final class PassageSchema {
   static final String PAGE = "page";
   static final String CONTENT_HASH = "content_hash";
   static final String SOURCE_VERSION = "source_version";
+  /** Where the document came from, indexed verbatim (same-file lookups) and stored; absent when empty. */
+  static final String ORIGIN = "origin";
+  static final String PAGES = "pages";
+  static final String INDEXED_AT = "indexed_at";
 
   /** Vectors are unit length, so Lucene's dot-product score ranks exactly like cosine similarity. */
   public static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
@@ -51,6 +56,11 @@ public final class PassageSchema {
   /** The analyzer of {@link #TEXT}, for indexing and for turning questions into query terms. */
   public static Analyzer newAnalyzer() {
     return new EnglishAnalyzer();
+  }
+
+  /** The passages of documents that came from {@code origin}. */
+  static Query originQuery(String origin) {
+    return new org.apache.lucene.search.TermQuery(new Term(ORIGIN, origin));
   }
 
   /** Restricts a search to documents whose id starts with {@code prefix}. */
@@ -74,7 +84,11 @@ public final class PassageSchema {
   /** Reads what {@link #toLuceneDocuments} stored about the source document of Lucene doc {@code doc}. */
   static IndexedDocument readIndexedDocument(StoredFields storedFields, int doc, int passages) throws IOException {
     Document d = storedFields.document(doc);
-    return new IndexedDocument(d.get(DOC_ID), d.get(CONTENT_HASH), d.get(SOURCE_VERSION), passages);
+    IndexableField pages = d.getField(PAGES);
+    IndexableField indexedAt = d.getField(INDEXED_AT);
+    return new IndexedDocument(d.get(DOC_ID), d.get(CONTENT_HASH), d.get(SOURCE_VERSION), passages,
+        pages == null ? 0 : pages.numericValue().intValue(), d.get(ORIGIN),
+        indexedAt == null ? null : Instant.ofEpochMilli(indexedAt.numericValue().longValue()));
   }
 
   /**
@@ -99,6 +113,11 @@ public final class PassageSchema {
       }
       d.add(new StoredField(CONTENT_HASH, source.contentHash()));
       d.add(new StoredField(SOURCE_VERSION, source.sourceVersion()));
+      if (!source.origin().isEmpty()) {
+        d.add(new StringField(ORIGIN, source.origin(), Field.Store.YES));
+      }
+      d.add(new StoredField(PAGES, source.pages()));
+      d.add(new StoredField(INDEXED_AT, source.indexedAt().toEpochMilli()));
       d.add(new KnnFloatVectorField(VECTOR, vector, SIMILARITY));
       docs.add(d);
     }

@@ -12,10 +12,17 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.MultiTerms;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * The passage schema's writes, on any {@link IndexWriter}: the index publisher's (one writer per publish attempt) and
@@ -78,7 +85,8 @@ public final class PassageWrites {
     List<Boolean> written = new ArrayList<>(documents.size());
     for (int i = 0; i < documents.size(); i++) {
       DocumentPassages document = documents.get(i);
-      written.add(write(writer, document.documentId(), document.contentHash(), built.get(i), indexed.get(i)));
+      written.add(write(writer, document.documentId(), document.contentHash(), document.origin(), built.get(i),
+          indexed.get(i)));
     }
     return written;
   }
@@ -88,9 +96,9 @@ public final class PassageWrites {
    * holds about the document already known: {@link PassageIndex} validates a whole batch before writing any of it and
    * tracks its own uncommitted writes, instead of opening a near-real-time reader (a flush) per document.
    */
-  static boolean write(IndexWriter writer, String documentId, String contentHash, List<Document> docs,
+  static boolean write(IndexWriter writer, String documentId, String contentHash, String origin, List<Document> docs,
       Optional<IndexedDocument> indexed) throws IOException {
-    if (indexed.map(IndexedDocument::contentHash).filter(contentHash::equals).isPresent()) {
+    if (isCurrent(indexed, contentHash, origin)) {
       return false;
     }
     Term term = new Term(PassageSchema.DOC_ID, documentId);
@@ -102,6 +110,17 @@ public final class PassageWrites {
     return true;
   }
 
+  /**
+   * Whether the index already holds this version: the same content hash, unless the document was written before
+   * origins were recorded (no origin, no indexing time) and {@code origin} is one, which is then recorded by writing it
+   * again. A recorded origin is never rewritten for the same content: writers without one (object keys) and with one
+   * never undo each other.
+   */
+  public static boolean isCurrent(Optional<IndexedDocument> indexed, String contentHash, String origin) {
+    return indexed.filter(d -> d.contentHash().equals(contentHash)
+        && !(d.indexedAt() == null && d.origin().isEmpty() && !origin.isEmpty())).isPresent();
+  }
+
   /** Removes every passage of the document; {@code false} when it was not indexed. */
   public static boolean delete(IndexWriter writer, String documentId) throws IOException {
     if (indexedDocument(writer, documentId).isEmpty()) {
@@ -109,6 +128,63 @@ public final class PassageWrites {
     }
     writer.deleteDocuments(new Term(PassageSchema.DOC_ID, documentId));
     return true;
+  }
+
+  /**
+   * {@link #delete} for several documents, in one writer session.
+   *
+   * @return the ids that were indexed (and are now deleted), in the order given
+   */
+  public static List<String> deleteAll(IndexWriter writer, List<String> documentIds) throws IOException {
+    List<String> deleted = new ArrayList<>();
+    try (DirectoryReader reader = DirectoryReader.open(writer)) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      for (String id : new java.util.LinkedHashSet<>(documentIds)) {
+        if (indexedDocument(searcher, id).isPresent()) {
+          deleted.add(id);
+        }
+      }
+    }
+    for (String id : deleted) {
+      writer.deleteDocuments(new Term(PassageSchema.DOC_ID, id));
+    }
+    return deleted;
+  }
+
+  /** Every document in the searcher's view, by id. */
+  public static List<IndexedDocument> documents(IndexSearcher searcher) throws IOException {
+    List<IndexedDocument> documents = new ArrayList<>();
+    Terms terms = MultiTerms.getTerms(searcher.getIndexReader(), PassageSchema.DOC_ID);
+    if (terms == null) {
+      return documents;
+    }
+    TermsEnum ids = terms.iterator();
+    for (BytesRef id = ids.next(); id != null; id = ids.next()) {
+      // Terms of deleted passages stay until a merge: a document with no live passage is gone.
+      indexedDocument(searcher, id.utf8ToString()).ifPresent(documents::add);
+    }
+    return documents;
+  }
+
+  /**
+   * The id of a document other than {@code documentId} that came from {@code origin} (a non-empty origin), if any: the
+   * same file indexed under another id.
+   */
+  public static Optional<String> otherDocumentFrom(IndexSearcher searcher, String origin, String documentId)
+      throws IOException {
+    if (origin == null || origin.isEmpty()) {
+      return Optional.empty();
+    }
+    Query others = new BooleanQuery.Builder()
+        .add(PassageSchema.originQuery(origin), BooleanClause.Occur.FILTER)
+        .add(new TermQuery(new Term(PassageSchema.DOC_ID, documentId)), BooleanClause.Occur.MUST_NOT)
+        .build();
+    TopDocs hits = searcher.search(others, 1);
+    if (hits.scoreDocs.length == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(searcher.storedFields().document(hits.scoreDocs[0].doc, Set.of(PassageSchema.DOC_ID))
+        .get(PassageSchema.DOC_ID));
   }
 
   /** What the searcher's view holds about the document. */

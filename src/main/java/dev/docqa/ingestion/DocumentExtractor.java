@@ -43,7 +43,8 @@ import org.xml.sax.ContentHandler;
  * Turns one document's bytes into its {@link ExtractedDocument canonical text}. The media type is detected from the
  * content, with the file name only as a hint. Plain-text types (text, Markdown, source code) are decoded as they are
  * (charset detected, BOM dropped) so that offsets index the file itself; PDF, HTML/XHTML and DOCX go through Tika, and
- * PDF page boundaries are kept (HTML whitespace is collapsed as a browser renders it). Everything else is
+ * PDF page boundaries are kept. A file named {@code .pdf} or {@code .docx} whose content is not one is
+ * {@link Reason#CORRUPT} (HTML whitespace is collapsed as a browser renders it). Everything else is
  * {@link Reason#UNSUPPORTED}.
  *
  * <p>Limits come from {@link IngestSettings}: documents over {@code maxDocumentBytes} are refused before parsing,
@@ -64,6 +65,8 @@ public final class DocumentExtractor implements AutoCloseable {
 
   /** Types parsed by Tika; plain-text types are decoded directly instead. */
   private static final Set<MediaType> PARSED_TYPES = Set.of(PDF, MediaType.TEXT_HTML, XHTML, DOCX);
+  /** Binary formats: a file named as one of them must hold one (its content decides, never the name alone). */
+  private static final Set<MediaType> BINARY_TYPES = Set.of(PDF, DOCX);
 
   private final IngestSettings settings;
   private final Detector detector;
@@ -150,6 +153,12 @@ public final class DocumentExtractor implements AutoCloseable {
     } catch (IOException e) {
       throw new DocumentRejectedException(documentId, Reason.CORRUPT, "type detection failed: " + describe(e), e);
     }
+    MediaType named = typeOfName(documentId);
+    if (BINARY_TYPES.contains(named) && !named.equals(type)) {
+      // Junk named .pdf (or .docx) is not a document of that type; decoding it as whatever it resembles would index it.
+      throw new DocumentRejectedException(documentId, Reason.CORRUPT,
+          "named as " + named + " but the content is not one (it looks like " + type + ")");
+    }
     if (isPlainText(type)) {
       PlainTextDecoder.Decoded decoded = PlainTextDecoder.decode(content);
       if (PlainTextDecoder.looksBinary(decoded.text())) {
@@ -179,6 +188,17 @@ public final class DocumentExtractor implements AutoCloseable {
       throw new DocumentRejectedException(documentId, Reason.EMPTY, "no text in the " + type + hint);
     }
     return document(documentId, text, handler.pageStartsInCodePoints(), type, null);
+  }
+
+  /** The type the file name alone suggests ({@code application/octet-stream} when it suggests none). */
+  private MediaType typeOfName(String documentId) {
+    Metadata nameOnly = new Metadata();
+    nameOnly.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName(documentId));
+    try {
+      return detector.detect(null, nameOnly).getBaseType();
+    } catch (IOException e) {
+      throw new DocumentRejectedException(documentId, Reason.CORRUPT, "type detection failed: " + describe(e), e);
+    }
   }
 
   private ExtractedDocument document(

@@ -1,9 +1,11 @@
 package dev.docqa.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.docqa.reading.Answer;
+import dev.docqa.retrieval.ScoredPassage;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +16,11 @@ import java.util.TreeMap;
  * <pre>{@code
  * {"answer": str|null, "score": num, "confidence": num, "document": str|null, "start": int, "end": int,
  *  "page": int|null, "passage": {"text": str, "start": int, "end": int}|null, "alternatives": [...],
+ *  "passages": [{"document": str, "page": int|null, "start": int, "end": int, "score": num, "text": str}],
  *  "timings_ms": {...}}
  * }</pre>
+ * {@code passages}, the retrieved passages with their retrieval scores (best first), is present only when the question
+ * asked for them ({@code show_passages}, {@code --show-passages}).
  * Offsets count Unicode code points in the document's extracted text. Each alternative has the fields of the best
  * answer, without alternatives or timings. With no answer, {@code answer}, {@code document}, {@code page} and
  * {@code passage} are null and the numbers 0. Timings are sorted by phase and rounded to microseconds.
@@ -26,23 +31,53 @@ import java.util.TreeMap;
  * @param alternatives the next best answers, best first
  * @param timingsMs wall time per phase in milliseconds
  */
-@JsonPropertyOrder({"best", "alternatives", "timings_ms"})
+@JsonPropertyOrder({"best", "alternatives", "passages", "timings_ms"})
 public record AnswerView(
-    @JsonUnwrapped Span best, List<Span> alternatives, @JsonProperty("timings_ms") Map<String, Double> timingsMs) {
+    @JsonUnwrapped Span best,
+    List<Span> alternatives,
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<Retrieved> passages,
+    @JsonProperty("timings_ms") Map<String, Double> timingsMs) {
 
   public AnswerView {
     alternatives = List.copyOf(alternatives);
+    passages = passages == null ? null : List.copyOf(passages);
     timingsMs = Collections.unmodifiableMap(new TreeMap<>(timingsMs));
   }
 
-  /** The view of a service result. */
+  /** A view without the retrieved passages. */
+  public AnswerView(Span best, List<Span> alternatives, Map<String, Double> timingsMs) {
+    this(best, alternatives, null, timingsMs);
+  }
+
+  /** The view of a service result, without the retrieved passages. */
   public static AnswerView of(AskResult result) {
+    return of(result, false);
+  }
+
+  /** The view of a service result; with {@code passages}, the retrieved passages it holds are listed too. */
+  public static AnswerView of(AskResult result, boolean passages) {
     Map<String, Double> timings = new TreeMap<>();
     result.timingsMs().forEach((phase, ms) -> timings.put(phase, Math.round(ms * 1000) / 1000.0));
     return new AnswerView(
         result.answer() == null ? Span.NONE : Span.of(result.answer()),
         result.alternatives().stream().map(Span::of).toList(),
+        passages ? result.retrieved().stream().map(Retrieved::of).toList() : null,
         timings);
+  }
+
+  /**
+   * A retrieved passage and its retrieval score (BM25, cosine or fused rank score, by retriever mode).
+   *
+   * @param start the passage's start in the document text (code points)
+   * @param end the passage's end, exclusive (code points)
+   */
+  @JsonPropertyOrder({"document", "page", "start", "end", "score", "text"})
+  public record Retrieved(String document, Integer page, int start, int end, double score, String text) {
+
+    public static Retrieved of(ScoredPassage hit) {
+      return new Retrieved(hit.passage().documentId(), hit.passage().page(), hit.passage().start(),
+          hit.passage().end(), hit.score(), hit.passage().text());
+    }
   }
 
   /**

@@ -13,6 +13,8 @@ import dev.docqa.config.RetrieverMode;
  * @param noAnswer whether "no answer" may be the result ({@code null}: the configured default)
  * @param nullThreshold margin by which the null score must beat the best span ({@code null}: the configured or
  *     calibrated one)
+ * @param maxAnswerLength longest answer in reader tokens ({@code null}: the configured default)
+ * @param includePassages whether the result lists the retrieved passages with their retrieval scores
  */
 public record AskRequest(
     String question,
@@ -21,11 +23,19 @@ public record AskRequest(
     String documentPrefix,
     int alternatives,
     Boolean noAnswer,
-    Double nullThreshold) {
+    Double nullThreshold,
+    Integer maxAnswerLength,
+    boolean includePassages) {
 
-  /** A request with the configured no-answer rule. */
+  /** A request with the configured no-answer rule and answer length, without the retrieved passages. */
   public AskRequest(String question, Integer topK, RetrieverMode retriever, String documentPrefix, int alternatives) {
     this(question, topK, retriever, documentPrefix, alternatives, null, null);
+  }
+
+  /** A request with the configured answer length, without the retrieved passages. */
+  public AskRequest(String question, Integer topK, RetrieverMode retriever, String documentPrefix, int alternatives,
+      Boolean noAnswer, Double nullThreshold) {
+    this(question, topK, retriever, documentPrefix, alternatives, noAnswer, nullThreshold, null, false);
   }
 
   public static AskRequest of(String question) {

@@ -2,6 +2,7 @@ package dev.docqa.service;
 
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.document.Passage;
+import dev.docqa.indexing.IndexedDocument;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -27,12 +28,45 @@ public interface DocQa extends AutoCloseable {
    *     whole batch can be retried (unchanged documents are no-ops)
    */
   default List<IngestOutcome> ingestAll(List<DocumentSource> documents) {
+    return ingestAll(documents, IngestListener.NONE);
+  }
+
+  /**
+   * {@link #ingestAll(List)} telling {@code listener} how it goes. This default ingests the documents one by one (their
+   * origins ignored) and reports each when done.
+   */
+  default List<IngestOutcome> ingestAll(List<DocumentSource> documents, IngestListener listener) {
     DocumentSource.requireDistinctIds(documents);
-    return documents.stream().map(d -> ingest(d.documentId(), d.content(), d.sourceVersion())).toList();
+    return documents.stream().map(d -> {
+      IngestOutcome outcome = ingest(d.documentId(), d.content(), d.sourceVersion());
+      listener.prepared(outcome);
+      return outcome;
+    }).toList();
   }
 
   /** Removes every passage of the document; {@code false} when it was not indexed. */
   boolean delete(String documentId);
+
+  /**
+   * Removes the documents in one index update and returns the ids that were indexed (the others are ignored), in the
+   * order given. This default deletes them one by one.
+   */
+  default List<String> deleteAll(List<String> documentIds) {
+    return documentIds.stream().distinct().filter(this::delete).toList();
+  }
+
+  /** Every indexed document, by id. An empty index has none. */
+  default List<IndexedDocument> documents() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not list documents");
+  }
+
+  /**
+   * The indexed documents that came from files below {@code folder} (their {@link DocumentSource#origin()}) whose files
+   * no longer exist: what {@code ingest DIR --prune} deletes. This default knows no origins, so none is missing.
+   */
+  default List<IndexedDocument> missingSources(Path folder) {
+    return List.of();
+  }
 
   /** Retrieves passages for the question and reads them; see {@link AskRequest}. */
   AskResult ask(AskRequest request);
@@ -49,6 +83,17 @@ public interface DocQa extends AutoCloseable {
    * stride windows cover it all. Returns the best answer and up to {@code alternatives} more.
    */
   AskResult read(String question, List<Passage> passages, int alternatives);
+
+  /**
+   * {@link #read(String, List, int)} with answers of at most {@code maxAnswerLength} reader tokens ({@code null}: the
+   * configured length). This default reads with the configured length only.
+   */
+  default AskResult read(String question, List<Passage> passages, int alternatives, Integer maxAnswerLength) {
+    if (maxAnswerLength != null) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " reads with its configured answer length");
+    }
+    return read(question, passages, alternatives);
+  }
 
   @Override
   void close();

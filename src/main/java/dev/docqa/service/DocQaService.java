@@ -31,7 +31,9 @@ import dev.docqa.retrieval.ScoredPassage;
 import dev.docqa.storage.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.apache.lucene.search.IndexSearcher;
 
 /**
  * docqa's core: extraction, splitting and embedding on the way in; retrieval and reading on the way out; the index
@@ -218,40 +221,67 @@ public final class DocQaService implements DocQa {
    */
   @Override
   public List<IngestOutcome> ingestAll(List<DocumentSource> documents) {
+    return ingestAll(documents, IngestListener.NONE);
+  }
+
+  /**
+   * Passages embedded per call while ingesting: a few embedder batches, so a listener hears progress within a large
+   * document every few seconds.
+   */
+  static final int EMBED_CHUNK = 64;
+
+  @Override
+  public List<IngestOutcome> ingestAll(List<DocumentSource> documents, IngestListener listener) {
     DocumentSource.requireDistinctIds(documents);
     IngestOutcome[] outcomes = new IngestOutcome[documents.size()];
     List<Integer> pending = new ArrayList<>();
     List<DocumentPassages> changes = new ArrayList<>();
+    // Origins of this batch so far: a file named twice (say, from a folder and from its parent) is indexed once.
+    Map<String, String> batchOrigins = new HashMap<>();
     for (int i = 0; i < documents.size(); i++) {
       DocumentSource source = documents.get(i);
+      Optional<IngestOutcome> refused = checkOrigin(source, batchOrigins);
+      if (refused.isPresent()) {
+        outcomes[i] = refused.get();
+        listener.prepared(outcomes[i]);
+        continue;
+      }
       ExtractedDocument document;
       try {
         document = extractor().extract(source.documentId(), source.content());
       } catch (DocqaException e) {
         // Rejected, missing or unreadable: this document fails, the rest of the batch goes on.
         outcomes[i] = new IngestOutcome(source.documentId(), IngestOutcome.Status.FAILED, 0, e.getMessage());
+        listener.prepared(outcomes[i]);
         continue;
       }
       // Cheap pre-check on the local replica; the authoritative same-hash check runs inside the index change.
-      if (indexedDocument(source.documentId()).map(IndexedDocument::contentHash)
-          .filter(document.contentHash()::equals).isPresent()) {
+      if (PassageWrites.isCurrent(indexedDocument(source.documentId()), document.contentHash(), source.origin())) {
         outcomes[i] = new IngestOutcome(source.documentId(), IngestOutcome.Status.UNCHANGED, 0, null);
+        listener.prepared(outcomes[i]);
         continue;
       }
       List<Passage> passages;
-      List<float[]> vectors;
+      List<float[]> vectors = new ArrayList<>();
       try {
         passages = splitter.split(source.documentId(), document);
-        vectors = embedder.embedPassages(passages.stream().map(Passage::text).toList());
+        for (int from = 0; from < passages.size(); from += EMBED_CHUNK) {
+          List<Passage> chunk = passages.subList(from, Math.min(passages.size(), from + EMBED_CHUNK));
+          vectors.addAll(embedder.embedPassages(chunk.stream().map(Passage::text).toList()));
+          listener.embedded(source.documentId(), vectors.size(), passages.size());
+        }
       } catch (RuntimeException e) {
         // One document's split or embedding failed (a model error on its text): it fails alone, retryably.
         LOG.log(System.Logger.Level.WARNING, "ingesting " + source.documentId() + " failed after extraction", e);
         outcomes[i] = new IngestOutcome(source.documentId(), IngestOutcome.Status.ERROR, 0, oneLine(e));
+        listener.prepared(outcomes[i]);
         continue;
       }
+      listener.prepared(new IngestOutcome(source.documentId(), IngestOutcome.Status.INDEXED, passages.size(), null));
       pending.add(i);
       changes.add(new DocumentPassages(source.documentId(), document.contentHash(),
-          source.sourceVersion() == null ? "" : source.sourceVersion(), passages, vectors));
+          source.sourceVersion() == null ? "" : source.sourceVersion(), passages, vectors, document.pageCount(),
+          source.origin(), Instant.now()));
     }
     if (!changes.isEmpty()) {
       List<Boolean> written =
@@ -265,6 +295,70 @@ public final class DocQaService implements DocQa {
       }
     }
     return List.of(outcomes);
+  }
+
+  /**
+   * The outcome of a document that must not be indexed because of where it comes from: the same file is already
+   * indexed (or earlier in this batch) under another id ({@code DUPLICATE}), or its id is held by another file that
+   * still exists and the source may not replace it ({@code FAILED}, naming both). Documents without an origin are
+   * never refused here.
+   */
+  private Optional<IngestOutcome> checkOrigin(DocumentSource source, Map<String, String> batchOrigins) {
+    String origin = source.origin();
+    if (origin.isEmpty()) {
+      return Optional.empty();
+    }
+    String id = source.documentId();
+    String earlier = batchOrigins.putIfAbsent(origin, id);
+    if (earlier != null) {
+      return Optional.of(new IngestOutcome(id, IngestOutcome.Status.DUPLICATE, 0, earlier));
+    }
+    try (IndexSnapshot snapshot = replica.acquire()) {
+      IndexSearcher searcher = snapshot.searcher();
+      Optional<String> sameFile = PassageWrites.otherDocumentFrom(searcher, origin, id);
+      if (sameFile.isPresent()) {
+        return Optional.of(new IngestOutcome(id, IngestOutcome.Status.DUPLICATE, 0, sameFile.get()));
+      }
+      Optional<IndexedDocument> current = PassageWrites.indexedDocument(searcher, id);
+      if (!source.replaceOtherOrigin() && current.isPresent() && !current.get().origin().isEmpty()
+          && !current.get().origin().equals(origin) && !Origins.isMissingFile(current.get().origin())) {
+        return Optional.of(new IngestOutcome(id, IngestOutcome.Status.FAILED, 0,
+            "document id " + id + " already holds " + Origins.describe(current.get().origin()) + "; "
+                + Origins.describe(origin) + " is another file with the same id (delete " + id
+                + " first, replace it on purpose, or ingest both from their common parent folder)"));
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new DocqaException("cannot look up " + id + " in the index: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<IndexedDocument> documents() {
+    try (IndexSnapshot snapshot = replica.acquire()) {
+      return PassageWrites.documents(snapshot.searcher());
+    } catch (IOException e) {
+      throw new DocqaException("cannot list the documents of the index: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<IndexedDocument> missingSources(Path folder) {
+    String prefix = Origins.ofFolder(folder);
+    return documents().stream()
+        .filter(document -> document.origin().startsWith(prefix) && Origins.isMissingFile(document.origin()))
+        .toList();
+  }
+
+  @Override
+  public List<String> deleteAll(List<String> documentIds) {
+    documentIds.forEach(DocQaService::requireDocumentId);
+    if (documentIds.isEmpty()) {
+      return List.of();
+    }
+    List<String> deleted = publisher.update(writer -> PassageWrites.deleteAll(writer, documentIds)).value();
+    replica.refresh();
+    return deleted;
   }
 
   @Override
@@ -300,7 +394,7 @@ public final class DocQaService implements DocQa {
         retrieveFromOneCommit(request.question(), request.retriever(), request.topK(), request.documentPrefix());
     long retrievedAt = System.nanoTime();
     List<Passage> passages = retrieved.hits().stream().map(ScoredPassage::passage).toList();
-    ReadOptions options = reader.defaultOptions();
+    ReadOptions options = withAnswerLength(reader.defaultOptions(), request.maxAnswerLength());
     if (request.noAnswer() != null) {
       options = options.withHandleImpossibleAnswer(request.noAnswer());
     }
@@ -312,7 +406,8 @@ public final class DocQaService implements DocQa {
     timings.put("retrieve", millis(retrievedAt - began));
     timings.putAll(result.timingsMs());
     timings.put("total", millis(System.nanoTime() - began));
-    return new AskResult(result.answer(), result.alternatives(), timings, retrieved.generation());
+    return new AskResult(result.answer(), result.alternatives(), timings, retrieved.generation(),
+        request.includePassages() ? retrieved.hits() : List.of());
   }
 
   @Override
@@ -335,6 +430,22 @@ public final class DocQaService implements DocQa {
   @Override
   public AskResult read(String question, List<Passage> passages, int alternatives) {
     return read(question, passages, alternatives, reader.defaultOptions());
+  }
+
+  @Override
+  public AskResult read(String question, List<Passage> passages, int alternatives, Integer maxAnswerLength) {
+    return read(question, passages, alternatives, withAnswerLength(reader.defaultOptions(), maxAnswerLength));
+  }
+
+  /** {@code options} with answers of at most {@code maxAnswerLength} tokens ({@code null}: as they are). */
+  private static ReadOptions withAnswerLength(ReadOptions options, Integer maxAnswerLength) {
+    if (maxAnswerLength == null) {
+      return options;
+    }
+    if (maxAnswerLength < 1) {
+      throw new InvalidInputException("maxAnswerLength must be >= 1; maxAnswerLength=" + maxAnswerLength);
+    }
+    return options.withMaxAnswerLength(maxAnswerLength);
   }
 
   private AskResult read(String question, List<Passage> passages, int alternatives, ReadOptions options) {

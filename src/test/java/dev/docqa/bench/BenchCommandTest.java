@@ -49,7 +49,7 @@ class BenchCommandTest {
   void quickRunPrintsOneJsonLineWithEverySectionAndWritesThePlot() throws Exception {
     Path plot = temp.resolve("plots/bench.png");
 
-    Run run = run("bench", "--json", "--quick", "--plot", plot.toString());
+    Run run = run("bench", "--json", "--quick", "--out", plot.toString());
 
     assertEquals(0, run.exitCode(), run.err());
     List<String> lines = run.out().lines().toList();

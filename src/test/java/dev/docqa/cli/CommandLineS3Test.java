@@ -81,7 +81,7 @@ class CommandLineS3Test {
 
     Run ingest = docqa("ingest", "samples/documents/varnholm-lighthouse.txt", "--index", index);
     assertEquals(Main.EXIT_OK, ingest.exitCode(), ingest.err());
-    assertTrue(ingest.out().startsWith("1 files: 1 indexed, 0 unchanged, 0 failed;"), ingest.out());
+    assertTrue(ingest.out().startsWith("1 file: 1 indexed, 0 unchanged, 0 failed;"), ingest.out());
     try (ObjectStore bucket = S3ObjectStore.open(server.connection(), BUCKET, "")) {
       List<String> keys = bucket.list("docqa/index/").stream().map(ObjectInfo::key).toList();
       assertFalse(keys.isEmpty(), "the index is published to the bucket");

@@ -80,7 +80,7 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
       "ask                                   | docqa ask: ask needs a QUESTION",
       "ask one two                           | docqa ask: ask takes one QUESTION (quote it); got 2 arguments: one two",
       "ask q --top-k 0                       | docqa ask: --top-k must be a positive integer; --top-k=0",
@@ -92,6 +92,17 @@ class MainTest {
       "ask q --reader a --reader b           | docqa ask: --reader given twice",
       "ask q --context no/such.txt           | docqa ask: --context must name a readable file; --context=no/such.txt",
       "ask q --context pom.xml --index d     | docqa ask: --index cannot be used with --context (the file is read whole, nothing is retrieved)",
+      "ask ???                               | docqa ask: question must contain a letter or digit; length=3 characters",
+      "ask q --top-k 101                     | docqa ask: top_k must be in [1, 100]; top_k=101",
+      "ask q --alternatives 21               | docqa ask: alternatives must be in [0, 20]; alternatives=21",
+      "ask q --alternatives x                | docqa ask: --alternatives must be an integer; --alternatives=x",
+      "ask q --max-answer-length 0           | docqa ask: max_answer_length must be in [1, 200] tokens; max_answer_length=0",
+      "ask q --document-prefix ../etc        | docqa ask: prefix must not contain empty, '.' or '..' segments; prefix=../etc",
+      "ask q --context pom.xml --show-passages | docqa ask: --show-passages cannot be used with --context (the file is read whole, nothing is retrieved)",
+      "serve extra                           | docqa serve: serve takes no arguments; got extra",
+      "serve --port 70000                    | docqa serve: --port must be an integer in [0, 65535]; --port=70000",
+      "list extra                            | docqa list: list takes no arguments; got extra",
+      "delete                                | docqa delete: delete needs at least one document ID",
       "ingest --index d                      | docqa ingest: ingest needs at least one PATH",
       "ingest x --top-k 3                    | docqa ingest: unknown option --top-k",
       "eval                                  | docqa eval: eval takes one SQUAD.json file; got 0",
@@ -108,7 +119,8 @@ class MainTest {
   }
 
   @Test
-  void flagsFillTheSettings() {
+  void flagsFillTheSettings() throws IOException {
+    Files.createDirectories(temp.resolve("store"));
     Run run = run("ask", "Where?", "--index", temp.toString(), "--top-k", "7", "--retriever", "BM25", "--reader",
         "/models/distilbert", "--embedder", "builtin:bge-small-en-v15");
     assertEquals(Main.EXIT_OK, run.exitCode(), run.err());
@@ -119,18 +131,20 @@ class MainTest {
     assertEquals(RetrieverMode.BM25, settings.retrieval().mode());
     assertEquals("/models/distilbert", settings.reader().model());
     assertEquals("builtin:bge-small-en-v15", settings.embedder().model());
-    assertEquals(new AskRequest("Where?", 7, RetrieverMode.BM25, null, AskQuestion.ALTERNATIVES), backend.asked.getFirst());
+    assertEquals(new AskRequest("Where?", 7, RetrieverMode.BM25, null, dev.docqa.service.QuestionRules.DEFAULT_ALTERNATIVES), backend.asked.getFirst());
     assertFalse(run.err().contains("warning"), "a configured reader gets no warning");
   }
 
   @Test
-  void theNoAnswerRuleIsAReaderSetting() {
+  void theNoAnswerRuleIsAReaderSetting() throws IOException {
     Run on = run("eval", temp.resolve("x.json").toString(), "--no-answer", "--null-threshold", "-2.5");
     assertEquals(Main.EXIT_USAGE, on.exitCode(), "the SQuAD file does not exist: " + on.err());
-    assertEquals(Main.EXIT_OK, run("ask", "Where?", "--no-answer", "--null-threshold", "-2.5").exitCode());
+    String index = dataFolder();
+    assertEquals(Main.EXIT_OK,
+        run("ask", "Where?", "--no-answer", "--null-threshold", "-2.5", "--index", index).exitCode());
     assertTrue(backend.opened.getLast().reader().noAnswer());
     assertEquals(-2.5, backend.opened.getLast().reader().nullThreshold());
-    assertEquals(Main.EXIT_OK, run("ask", "Where?", "--no-answer").exitCode());
+    assertEquals(Main.EXIT_OK, run("ask", "Where?", "--no-answer", "--index", index).exitCode());
     assertEquals(null, backend.opened.getLast().reader().nullThreshold(), "the reader's calibrated threshold");
     assertFalse(DocqaSettings.defaults().reader().noAnswer(), "off unless asked for, as in the pipeline");
 
@@ -148,9 +162,15 @@ class MainTest {
     assertEquals("s3://bucket/docqa", backend.opened.getFirst().storage().location());
   }
 
+  /** An existing (empty) data folder: read-only commands refuse a missing one. */
+  private String dataFolder() throws IOException {
+    Files.createDirectories(temp.resolve("data/store"));
+    return temp.resolve("data").toString();
+  }
+
   @Test
   void askJsonPrintsExactlyOneLineAndTheDefaultReaderWarns() throws IOException {
-    Run run = run("ask", "What does docqa split text into?", "--json");
+    Run run = run("ask", "What does docqa split text into?", "--json", "--index", dataFolder());
     assertEquals(Main.EXIT_OK, run.exitCode(), run.err());
     assertEquals(1, run.out().lines().count());
     JsonNode json = new ObjectMapper().readTree(run.out());
@@ -162,8 +182,8 @@ class MainTest {
   }
 
   @Test
-  void askWithoutJsonShowsAnswerSourceAndHighlightedPassage() {
-    Run run = run("ask", "What does docqa split text into?", "--reader", "/m");
+  void askWithoutJsonShowsAnswerSourceAndHighlightedPassage() throws IOException {
+    Run run = run("ask", "What does docqa split text into?", "--reader", "/m", "--index", dataFolder());
     assertEquals("""
         Answer: passages
           score 7.500, confidence 0.800
@@ -192,18 +212,20 @@ class MainTest {
   }
 
   @Test
-  void askContextRejectsFilesThatAreNotUtf8() throws IOException {
+  void askContextRejectsWhatIngestRejects() throws IOException {
     Path pdf = Files.write(temp.resolve("scan.pdf"), new byte[] {'%', 'P', 'D', 'F', (byte) 0xC3, (byte) 0x28});
     Run run = run("ask", "q", "--context", pdf.toString());
     assertEquals(Main.EXIT_FAILURE, run.exitCode());
-    assertTrue(run.errLines().getLast().startsWith("docqa ask: error: --context needs a UTF-8 text file;"), run.err());
+    assertTrue(run.errLines().getLast().startsWith("docqa ask: error: ") && run.err().contains(pdf.toString())
+        && run.err().contains("rejected (CORRUPT)"), run.err());
+    assertTrue(backend.opened.isEmpty(), "nothing is opened for a file that cannot be read");
   }
 
   @Test
-  void runtimeFailuresPrintOneLineWithTheCauseAndExit1() {
+  void runtimeFailuresPrintOneLineWithTheCauseAndExit1() throws IOException {
     backend.openFailure = new ModelLoadException("cannot load reader /m",
         new IOException("no serving.properties in /m"));
-    Run run = run("ask", "Where?", "--reader", "/m");
+    Run run = run("ask", "Where?", "--reader", "/m", "--index", dataFolder());
     assertEquals(Main.EXIT_FAILURE, run.exitCode());
     assertEquals(List.of("docqa ask: error: cannot load reader /m: no serving.properties in /m"), run.errLines());
     assertEquals("", run.out());
@@ -225,9 +247,33 @@ class MainTest {
     assertEquals(List.of("a.txt", "broken.pdf", "sub/b.md", "single.html"), backend.ingested);
     assertTrue(run.err().contains("no such file or folder: " + temp.resolve("missing")), run.err());
     assertTrue(run.err().contains("[2/4] broken.pdf: FAILED: not a PDF: bad header"), run.err());
-    assertTrue(run.err().contains("[4/4] single.html: indexed 2 passages (6 passages so far,"), run.err());
+    assertTrue(run.err().contains("[4/4] single.html: 2 passages embedded ("), run.err());
+    assertTrue(run.err().contains("[4/4] single.html: indexed 2 passages\n"), run.err());
     assertTrue(run.out().startsWith("5 files: 3 indexed, 0 unchanged, 2 failed; 6 passages in "), run.out());
     assertEquals(temp.resolve("data/store").toString(), backend.opened.getFirst().storage().location());
+  }
+
+  @Test
+  void serveOnAPortInUseFailsInOneLineAndClosesWhatItOpened() throws IOException {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run run = run("serve", "--port", Integer.toString(taken.getLocalPort()), "--reader", "/m");
+      assertEquals(Main.EXIT_FAILURE, run.exitCode(), run.err());
+      assertEquals(1, run.errLines().size(), run.err());
+      assertTrue(run.err().startsWith("docqa serve: error: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "),
+          run.err());
+      assertEquals(1, backend.opened.size());
+      assertEquals(1, backend.closed, "the service is closed when the server cannot start");
+    }
+  }
+
+  @Test
+  void pruneWithoutAFolderSaysItHasNothingToLookAt() throws IOException {
+    Path single = Files.writeString(temp.resolve("one.txt"), "One file.");
+    Run run = run("ingest", single.toString(), "--prune", "--index", temp.resolve("data").toString());
+    assertEquals(Main.EXIT_OK, run.exitCode(), run.err());
+    assertTrue(run.err().contains("--prune looks for files gone from the folders named, and no folder was named"),
+        run.err());
+    assertTrue(run.out().startsWith("1 file: 1 indexed, 0 unchanged, 0 failed; 2 passages in "), run.out());
   }
 
   @Test
@@ -245,6 +291,10 @@ class MainTest {
         .filter(l -> l.contains(": FAILED: cannot update the index: disk full")).count();
     assertEquals(IngestDocuments.BATCH_SIZE, failed, run.err());
     assertTrue(run.err().contains("[" + total + "/" + total + "] f16.txt: indexed 2 passages"), run.err());
+    // A file is reported indexed only once its batch is committed: before, it is only embedded.
+    assertTrue(run.err().contains("[1/" + total + "] f00.txt: 2 passages embedded ("), run.err());
+    assertTrue(run.err().contains("[1/" + total + "] f00.txt: FAILED: cannot update the index: disk full"), run.err());
+    assertFalse(run.err().contains("f00.txt: indexed"), run.err());
     assertTrue(run.out().startsWith(total + " files: 1 indexed, 0 unchanged, " + IngestDocuments.BATCH_SIZE
         + " failed;"), run.out());
   }
@@ -309,6 +359,7 @@ class MainTest {
     final List<AskRequest> asked = new ArrayList<>();
     final List<String> ingested = new ArrayList<>();
     final List<Passage> contexts = new ArrayList<>();
+    int closed;
     RuntimeException openFailure;
 
     @Override
@@ -359,7 +410,9 @@ class MainTest {
         }
 
         @Override
-        public void close() {}
+        public void close() {
+          closed++;
+        }
       };
     }
   }

@@ -51,7 +51,7 @@ class TextOutputTest {
         SQuAD evaluation (retriever hybrid, top-k 5)
           all          EM  50.00  F1  62.50  (4 questions)
           has answer   EM  33.25  F1  50.00  (3 questions)
-          no answer    EM 100.00  F1 100.00  (1 questions)
+          no answer    EM 100.00  F1 100.00  (1 question)
           recall@k     @1 0.500  @5 0.750  @10 1.000  @20 1.000
           latency      p50 12.5 ms  p95 40.0 ms
         """, print(out -> TextOutput.eval(report, out)));

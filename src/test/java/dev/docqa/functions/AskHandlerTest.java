@@ -105,6 +105,11 @@ class AskHandlerTest {
         "{\"question\":\"q\",\"retriever\":\"sparse\"}",
         "{\"question\":\"q\",\"document_prefix\":\"../etc\"}",
         "{\"question\":\"q\",\"alternatives\":-1}",
+        "{\"question\":\"q\",\"max_answer_length\":0}",
+        "{\"question\":\"q\",\"max_answer_length\":201}",
+        "{\"question\":\"q\",\"show_passages\":\"yes\"}",
+        "{\"question\":\"q\",\"show_passages\":1}",
+        "{\"question\":\"???\"}",
         "not json",
         ""
       })
@@ -131,6 +136,37 @@ class AskHandlerTest {
     assertEquals(500, fault.getStatusCode());
     assertEquals("internal error; request id req-1", JSON.readTree(fault.getBody()).get("error").asText());
     assertFalse(fault.getBody().contains("secret"));
+  }
+
+  @Test
+  void answerLengthAndPassagesAreRequestFieldsInPostsAndGets() throws Exception {
+    assertEquals(new AskRequest("Long?", null, null, null, 3, null, null, 30, true),
+        requestOf(http("POST", "{\"question\":\"Long?\",\"max_answer_length\":30,\"show_passages\":true}", false)));
+    AskEvent get = http("GET", null, false);
+    get.setQueryStringParameters(Map.of("q", "Got?", "max_answer_length", "12", "show_passages", "false"));
+    assertEquals(new AskRequest("Got?", null, null, null, 3, null, null, 12, false), requestOf(get));
+    get.setQueryStringParameters(Map.of("q", "Got?", "show_passages", "yes"));
+    assertEquals("show_passages must be true or false; show_passages=yes",
+        assertThrows(InvalidInputException.class, () -> requestOf(get)).getMessage());
+  }
+
+  @Test
+  void getOnTheRootIsTheWebPageAndNeverReachesTheService() throws Exception {
+    AskHandler handler = new AskHandler(new FailingDocQa(new AssertionError("the page must not reach the service")));
+    AskEvent page = event("""
+        {"version":"2.0","routeKey":"GET /","rawPath":"/","rawQueryString":"","headers":{},"isBase64Encoded":false,
+         "requestContext":{"requestId":"req-2","http":{"method":"GET","path":"/"}}}
+        """);
+    ApiGatewayResponse response = handler.handleHttp(page);
+    assertEquals(200, response.getStatusCode());
+    assertEquals("text/html; charset=utf-8", response.getHeaders().get("Content-Type"));
+    assertTrue(response.getBody().startsWith("<!doctype html>"), response.getBody().substring(0, 40));
+    assertTrue(response.getBody().contains("fetch(\"ask\""), "the page asks the function's own /ask route");
+
+    page.getRequestContext().getHttp().setMethod("POST");
+    ApiGatewayResponse post = handler.handleHttp(page);
+    assertEquals(405, post.getStatusCode());
+    assertEquals("GET", post.getHeaders().get("Allow"));
   }
 
   @Test

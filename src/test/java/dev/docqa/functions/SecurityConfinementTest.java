@@ -301,9 +301,11 @@ class SecurityConfinementTest {
   @Test
   void theServiceRequestNamesNoBucketPathOrModel() {
     // Models, buckets and folders come from configuration; a request carries only these.
-    assertEquals(List.of("question", "topK", "retriever", "documentPrefix", "alternatives"),
+    assertEquals(List.of("question", "topK", "retriever", "documentPrefix", "alternatives", "noAnswer", "nullThreshold",
+            "maxAnswerLength", "includePassages"),
         Arrays.stream(AskRequest.class.getRecordComponents()).map(RecordComponent::getName).toList());
-    assertEquals(AskHandler.FIELDS, List.of("question", "top_k", "retriever", "document_prefix", "alternatives"));
+    assertEquals(AskHandler.FIELDS, List.of("question", "top_k", "retriever", "document_prefix", "alternatives",
+        "no_answer", "null_threshold", "max_answer_length", "show_passages"));
   }
 
   // ---- helpers ----

@@ -32,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Real Lucene on a temporary directory; vectors are seeded random unit vectors (the embedder is not under test). */
 class PassageIndexTest {
 
+  /** When every test document was indexed, as stored and listed. */
+  private static final java.time.Instant INDEXED_AT = java.time.Instant.parse("2026-01-02T03:04:05Z");
+
   private static final int DIM = 8;
   private static final long SEED = 20261122L;
 
@@ -72,7 +75,8 @@ class PassageIndexTest {
     assertEquals(2, index.passageCount());
     assertEquals(0, hits("three"), "old passages are gone");
     assertEquals(1, hits("omega"));
-    assertEquals(new IndexedDocument("a.txt", "h2", "etag-h2", 2), index.indexedDocument("a.txt").orElseThrow());
+    assertEquals(new IndexedDocument("a.txt", "h2", "etag-h2", 2, 0, "", INDEXED_AT),
+        index.indexedDocument("a.txt").orElseThrow());
   }
 
   /** Lucene counts hits exactly only up to 1,000 by default; a document's passage count must be exact past that. */
@@ -230,7 +234,7 @@ class PassageIndexTest {
       offset += texts[i].length() + 1;
       vectors.add(unit(DIM));
     }
-    return new DocumentPassages(id, hash, "etag-" + hash, passages, vectors);
+    return new DocumentPassages(id, hash, "etag-" + hash, passages, vectors, 0, "", INDEXED_AT);
   }
 
   private static Passage passage(String id, int ordinal, String text) {

@@ -260,6 +260,24 @@ class TemplateTest {
   }
 
   @Test
+  void thePageRouteServesTheAskFunctionsPageWithTheSameAuthorisation() {
+    Map<String, JsonNode> routes = template.resourcesOfType("AWS::ApiGatewayV2::Route");
+    assertEquals(Set.of("POST /ask", "GET /"), routes.values().stream()
+        .map(route -> route.path("Properties").path("RouteKey").asText()).collect(Collectors.toSet()));
+    JsonNode page = template.properties("PageRoute");
+    assertEquals("GET /", page.path("RouteKey").asText());
+    assertEquals("AWS_IAM", page.path("AuthorizationType").asText());
+    assertEquals(template.properties("AskRoute").path("Target"), page.path("Target"),
+        "the page comes from the ask function (AskHandler serves GET /)");
+    JsonNode permission = template.properties("PageInvokePermission");
+    assertEquals(ref("AskFunction"), permission.path("FunctionName"));
+    assertEquals("apigateway.amazonaws.com", permission.path("Principal").asText());
+    assertTrue(permission.path("SourceArn").path("Fn::Sub").asText().endsWith("${HttpApi}/*/GET/"),
+        "only GET / may invoke the function for the page: " + permission.path("SourceArn"));
+    assertTrue(template.root().path("Outputs").has("PageUrl"), "the stack says where the page is");
+  }
+
+  @Test
   void bothFunctionsRunTheOneImageSizedForLibtorch() {
     for (String id : FUNCTIONS) {
       JsonNode function = template.properties(id);

@@ -91,7 +91,8 @@ class ConcurrentWritersTest {
       List<Child> children = new ArrayList<>();
       for (int p = 0; p < PROCESS_WRITERS; p++) {
         int writer = THREAD_WRITERS + p;
-        List<String> args = new ArrayList<>(List.of("ingest"));
+        // Each writer has its own folder of versions: --replace lets them replace one another's documents.
+        List<String> args = new ArrayList<>(List.of("ingest", "--replace"));
         for (int[] doc : plans.get(writer)) {
           args.add(documents.write(work.resolve("writer-" + writer), doc[0], doc[1]).toString());
         }

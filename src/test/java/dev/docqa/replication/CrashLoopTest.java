@@ -246,7 +246,8 @@ class CrashLoopTest {
 
   /** The real CLI on the local data folder, or (with a server) on the bucket with {@code data/cache} as its cache. */
   private Child ingest(S3ProxyServer server, List<String> files, Path data, String name) {
-    List<String> args = new ArrayList<>(List.of("ingest"));
+    // Each run writes its versions into a folder of its own: --replace lets them replace the earlier runs' files.
+    List<String> args = new ArrayList<>(List.of("ingest", "--replace"));
     args.addAll(files);
     args.addAll(List.of("--index", server == null ? data.toString() : "s3://" + BUCKET + "/" + ROOT,
         "--embedder", TestServices.TINY_EMBEDDER.toString()));
