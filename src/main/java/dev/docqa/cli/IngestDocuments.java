@@ -170,7 +170,7 @@ final class IngestDocuments {
         }
         case UNCHANGED -> unchanged++;
         case DUPLICATE -> duplicates++;
-        case FAILED -> failed++;
+        case FAILED, ERROR -> failed++;
       }
     }
 
@@ -281,6 +281,7 @@ final class IngestDocuments {
       case UNCHANGED -> "unchanged";
       case DUPLICATE -> "skipped: the same file is already indexed as " + outcome.error();
       case FAILED -> "FAILED: " + outcome.error();
+      case ERROR -> "ERROR (retry may help): " + outcome.error();
     };
   }
 

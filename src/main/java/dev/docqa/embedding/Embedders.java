@@ -2,21 +2,19 @@ package dev.docqa.embedding;
 
 import dev.docqa.ModelLoadException;
 import dev.docqa.config.EmbedderSettings;
+import dev.docqa.models.ServingProperties;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.jar.JarEntry;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -152,32 +150,19 @@ public final class Embedders {
     if (!Files.isRegularFile(tokenizer)) {
       throw new ModelLoadException("embedder model directory has no tokenizer.json; model=" + location);
     }
-    Properties props = servingProperties(dir);
-    String modelName = props.getProperty("option.modelName");
-    String engine = props.getProperty("engine");
+    ServingProperties props = ServingProperties.read(dir);
+    String modelName = props.get("option.modelName").orElse(null);
+    String engine = props.get("engine").orElse(null);
     if (modelName == null || engine == null) {
       Path modelFile = singleModelFile(dir);
       String file = modelFile.getFileName().toString();
       modelName = modelName != null ? modelName : file.substring(0, file.lastIndexOf('.'));
       engine = engine != null ? engine : (file.endsWith(".onnx") ? "OnnxRuntime" : "PyTorch");
     }
-    int maxLength = parsePositive(props, "maxLength", DEFAULT_MAX_LENGTH, location);
-    boolean tokenTypes = Boolean.parseBoolean(props.getProperty("includeTokenTypes", "false"));
+    int maxLength = props.positiveInt("maxLength", DEFAULT_MAX_LENGTH);
+    boolean tokenTypes = props.flag("includeTokenTypes", false);
     return DjlEmbedder.load(
         location, dir, modelName, engine, tokenizer, maxLength, tokenTypes, settings.batchSize(), () -> {});
-  }
-
-  private static Properties servingProperties(Path dir) {
-    Properties props = new Properties();
-    Path file = dir.resolve("serving.properties");
-    if (Files.isRegularFile(file)) {
-      try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        props.load(reader);
-      } catch (IOException e) {
-        throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
-      }
-    }
-    return props;
   }
 
   private static Path singleModelFile(Path dir) {
@@ -194,22 +179,6 @@ public final class Embedders {
     } catch (IOException e) {
       throw new ModelLoadException("cannot list embedder directory; model=" + dir + ": " + e.getMessage(), e);
     }
-  }
-
-  private static int parsePositive(Properties props, String key, int fallback, String location) {
-    String value = props.getProperty(key);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed > 0) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      throw new ModelLoadException(key + " must be a positive integer; " + key + "=" + value + ", model=" + location, e);
-    }
-    throw new ModelLoadException(key + " must be a positive integer; " + key + "=" + value + ", model=" + location);
   }
 
   private static void copyResource(String resource, Path target, String model) {

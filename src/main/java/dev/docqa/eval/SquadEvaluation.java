@@ -70,7 +70,7 @@ public final class SquadEvaluation {
         List<DocumentSource> sources =
             documents.stream().map(d -> new DocumentSource(d.id(), d.file(), "1")).toList();
         for (IngestOutcome outcome : qa.ingestAll(sources)) {
-          if (outcome.status() == IngestOutcome.Status.FAILED) {
+          if (outcome.status() == IngestOutcome.Status.FAILED || outcome.status() == IngestOutcome.Status.ERROR) {
             throw new DocqaException("could not index SQuAD article " + outcome.documentId() + ": " + outcome.error());
           }
         }

@@ -17,7 +17,8 @@ import jakarta.inject.Inject;
  * </ul>
  *
  * <p>The service (models, tokenizers, index replica) is created during Lambda init, not on the first request, and the
- * init phases are logged as JSON lines with their timings.
+ * init phases are logged as JSON lines with their timings. Where the console prints JSON (on Lambda), docqa's event
+ * lines go straight to standard output ({@link JsonLog}), so their fields are top-level JSON fields.
  */
 public class DocqaFunctions {
 
@@ -26,6 +27,11 @@ public class DocqaFunctions {
 
   void init(@Observes StartupEvent startup, DocqaConfig config) {
     long started = System.nanoTime();
+    if (org.eclipse.microprofile.config.ConfigProvider.getConfig()
+        .getOptionalValue("quarkus.log.console.json.enabled", Boolean.class).orElse(false)) {
+      // docqa's events are JSON objects already: printed as they are, their fields are top-level in CloudWatch.
+      JsonLog.printDirectly(System.out);
+    }
     // Resolving the handler resolves the service: models load and the index syncs now, in the init phase.
     String exported = org.eclipse.microprofile.config.ConfigProvider.getConfig()
         .getOptionalValue("quarkus.funqy.export", String.class).orElse("ask");

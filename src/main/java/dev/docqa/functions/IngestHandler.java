@@ -32,9 +32,10 @@ import java.util.Set;
  * keys that break the {@link ObjectKeys} rules ({@code ..}, {@code //}, backslash, NUL, over 1,024 bytes), are
  * ignored with a log line: the store is only ever asked for keys under the documents' prefix.
  *
- * <p>Failures: a malformed SQS message or a document whose processing fails puts its message ids in the partial batch
- * response, so SQS retries just those (and its redrive policy parks a message that keeps failing); a failed commit
- * fails every document the batch was to index. For a direct S3 invocation the first failure, a malformed record
+ * <p>Failures: a malformed SQS message (an SNS envelope in the body included), a document whose download, splitting
+ * or embedding fails ({@link IngestOutcome.Status#ERROR}), or whose bookkeeping fails after the commit, puts its
+ * message ids in the partial batch response, so SQS retries just those (and its redrive policy parks a message that
+ * keeps failing) while the rest of the batch lands once; a failed commit fails every document the batch was to index. For a direct S3 invocation the first failure, a malformed record
  * included, is thrown after the rest of the batch ran, so Lambda retries the event. A document the service rejects
  * ({@code FAILED}: corrupt, too big), or whose key the store refuses, is logged and acknowledged, since retrying cannot
  * help. Thread-safe when {@link DocQa} is.
@@ -195,11 +196,25 @@ public final class IngestHandler {
     for (int i = 0; i < downloads.size(); i++) {
       Download download = downloads.get(i);
       IngestOutcome outcome = outcomes.get(i);
+      List<DocumentEvent> events = byDocument.get(download.documentId());
+      if (outcome.status() == IngestOutcome.Status.ERROR) {
+        // Split or embedding failed for this document alone: the rest of the batch is committed, this one retried.
+        fail(download.documentId(), events,
+            new DocqaException("ingesting " + download.documentId() + " failed: " + outcome.error()),
+            failedMessages, directFailures);
+        continue;
+      }
       if (outcome.status() == IngestOutcome.Status.FAILED) {
         JsonLog.warn("ingest.rejected", null, "documentId", download.documentId(), "error", outcome.error());
       }
-      applied(download.documentId(), download.newest(), outcome.status().name().toLowerCase(Locale.ROOT),
-          download.startedNanos());
+      try {
+        applied(download.documentId(), download.newest(), outcome.status().name().toLowerCase(Locale.ROOT),
+            download.startedNanos());
+      } catch (RuntimeException e) {
+        // Bookkeeping after the commit failed: the change is published, but unrecorded. Retrying this document's
+        // messages (not the batch's) records it; the content is then unchanged, so nothing is written twice.
+        fail(download.documentId(), events, e, failedMessages, directFailures);
+      }
     }
   }
 

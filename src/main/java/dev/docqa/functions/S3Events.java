@@ -45,6 +45,11 @@ public final class S3Events {
       throw new InvalidInputException("SQS message " + record.getMessageId()
           + " holds JSON that is neither an S3 event notification (Records) nor an s3:TestEvent");
     }
+    if (!notification.hasRecords()) {
+      JsonLog.info("ingest.ignored", "messageId", record.getMessageId(), "reason",
+          "s3:TestEvent (sent when a notification is configured): no document change");
+      return List.of();
+    }
     List<DocumentEvent> events = new ArrayList<>();
     for (S3EventRecord s3Record : notification.getRecords()) {
       fromS3Record(s3Record, record.getMessageId()).ifPresent(events::add);
@@ -93,14 +98,21 @@ public final class S3Events {
       throw new InvalidInputException(
           "S3 event record lacks eventName" + (messageId == null ? "" : " in SQS message " + messageId));
     }
+    // S3 writes "ObjectCreated:Put"; some AWS samples and configurations write the event type as "s3:ObjectCreated:Put".
+    String type = name.startsWith("s3:") ? name.substring("s3:".length()) : name;
     DocumentEvent.Kind kind;
-    if (name.startsWith("ObjectCreated:")) {
+    if (type.startsWith("ObjectCreated:")) {
       kind = DocumentEvent.Kind.CREATED;
-    } else if (name.startsWith("ObjectRemoved:") || name.startsWith("LifecycleExpiration:")) {
+    } else if (type.startsWith("ObjectRemoved:") || type.startsWith("LifecycleExpiration:")) {
       // An expired object (or one hidden by an expiry's delete marker) is gone like a deleted one.
       kind = DocumentEvent.Kind.REMOVED;
     } else {
-      return java.util.Optional.empty(); // e.g. replication or restore events: not a document change
+      // Replication, restore, tagging, ACL, transition events: the document's content did not change.
+      JsonLog.info("ingest.ignored", "messageId", messageId, "eventName", name,
+          "key", record.getS3() == null || record.getS3().getObject() == null ? null
+              : record.getS3().getObject().getKey(),
+          "reason", "event type " + name + " is not a document change");
+      return java.util.Optional.empty();
     }
     if (record.getS3() == null
         || record.getS3().getBucket() == null
@@ -111,6 +123,12 @@ public final class S3Events {
           "S3 event record " + name + " lacks s3.bucket.name or s3.object.key" + (messageId == null ? "" : " in SQS message " + messageId));
     }
     S3EventRecord.S3Object object = record.getS3().getObject();
+    if (object.getSequencer() != null && !Sequencers.isValid(object.getSequencer())) {
+      // One that is not hex cannot be ordered; taken as it is, it would sort above every real one and hide them.
+      throw new InvalidInputException("S3 event record " + name + " for key " + object.getKey()
+          + " has a sequencer that is not 1 to 64 hex digits" + (messageId == null ? "" : " in SQS message " + messageId)
+          + "; sequencer=" + object.getSequencer());
+    }
     return java.util.Optional.of(
         new DocumentEvent(
             kind,

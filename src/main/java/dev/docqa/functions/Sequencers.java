@@ -11,11 +11,28 @@ public final class Sequencers {
   /** Compares two sequencers of the same key; {@code null} is the oldest. */
   public static final Comparator<String> ORDER = Sequencers::compare;
 
+  private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("[0-9A-Fa-f]{1,64}");
+
   private Sequencers() {}
 
+  /** Whether {@code sequencer} is a sequencer S3 could have written: 1 to 64 hex digits. */
+  public static boolean isValid(String sequencer) {
+    return sequencer != null && HEX.matcher(sequencer).matches();
+  }
+
+  /**
+   * Compares two sequencers of the same key; {@code null} is the oldest.
+   *
+   * @throws IllegalArgumentException when either is not {@linkplain #isValid valid}
+   */
   public static int compare(String a, String b) {
     if (a == null || b == null) {
       return a == null ? (b == null ? 0 : -1) : 1;
+    }
+    for (String sequencer : new String[] {a, b}) {
+      if (!isValid(sequencer)) {
+        throw new IllegalArgumentException("a sequencer must be 1 to 64 hex digits; sequencer=" + sequencer);
+      }
     }
     int length = Math.max(a.length(), b.length());
     return pad(a, length).compareTo(pad(b, length));

@@ -190,11 +190,13 @@ public final class PassageWrites {
   /** What the searcher's view holds about the document. */
   public static Optional<IndexedDocument> indexedDocument(IndexSearcher searcher, String documentId)
       throws IOException {
-    TopDocs hits = searcher.search(new TermQuery(new Term(PassageSchema.DOC_ID, documentId)), 1);
+    TermQuery query = new TermQuery(new Term(PassageSchema.DOC_ID, documentId));
+    TopDocs hits = searcher.search(query, 1);
     if (hits.scoreDocs.length == 0) {
       return Optional.empty();
     }
-    int passages = searcher.count(new TermQuery(new Term(PassageSchema.DOC_ID, documentId)));
+    // totalHits is only a lower bound past 1,000 hits ("1001+"); count() is exact (and cheap for a term query).
+    int passages = searcher.count(query);
     return Optional.of(PassageSchema.readIndexedDocument(searcher.storedFields(), hits.scoreDocs[0].doc, passages));
   }
 

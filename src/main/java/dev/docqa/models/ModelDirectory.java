@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.ModelLoadException;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -56,8 +53,8 @@ public record ModelDirectory(
     if (!Files.isDirectory(dir)) {
       throw new ModelLoadException("model directory " + dir + " does not exist or is not a directory");
     }
-    Properties serving = servingProperties(dir);
-    Path modelFile = modelFile(dir, serving.getProperty("option.modelName"));
+    ServingProperties serving = ServingProperties.read(dir);
+    Path modelFile = modelFile(dir, serving.get("option.modelName").orElse(null));
     Path tokenizer = dir.resolve("tokenizer.json");
     if (!Files.isRegularFile(tokenizer)) {
       throw new ModelLoadException("model directory " + dir + " has no tokenizer.json");
@@ -69,10 +66,10 @@ public record ModelDirectory(
         modelFile,
         fileName.substring(0, fileName.length() - ".pt".length()),
         tokenizer,
-        Boolean.parseBoolean(serving.getProperty("includeTokenTypes", "false").trim()),
+        serving.flag("includeTokenTypes", false),
         config.path("model_type").asText(""),
         maxPositions(dir, config),
-        nullThreshold(dir, serving.getProperty("docqa.nullThreshold")));
+        serving.finiteNumber("docqa.nullThreshold").orElse(null));
   }
 
   /** Longest input the model's position table allows (tokens), when config.json says. */
@@ -81,19 +78,6 @@ public record ModelDirectory(
       return OptionalInt.empty();
     }
     return OptionalInt.of(PADDING_OFFSET_POSITIONS.contains(modelType) ? maxPositions - 2 : maxPositions);
-  }
-
-  private static Properties servingProperties(Path dir) {
-    Properties properties = new Properties();
-    Path file = dir.resolve("serving.properties");
-    if (Files.isRegularFile(file)) {
-      try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        properties.load(in);
-      } catch (IOException | IllegalArgumentException e) {
-        throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
-      }
-    }
-    return properties;
   }
 
   private static Path modelFile(Path dir, String modelName) {
@@ -134,22 +118,6 @@ public record ModelDirectory(
       throw new ModelLoadException("malformed " + file + ": expected a JSON object");
     }
     return config;
-  }
-
-  private static Double nullThreshold(Path dir, String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      double threshold = Double.parseDouble(value.trim());
-      if (Double.isFinite(threshold)) {
-        return threshold;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ModelLoadException("malformed " + dir.resolve("serving.properties")
-        + ": docqa.nullThreshold must be a finite number; got " + value);
   }
 
   private static int maxPositions(Path dir, JsonNode config) {

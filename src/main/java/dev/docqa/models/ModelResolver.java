@@ -140,8 +140,10 @@ public final class ModelResolver {
             "no classpath resource " + base + "/serving.properties (a classpath model must name its files there)");
       }
       serving.load(new InputStreamReader(in, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read classpath resource " + base + "/serving.properties", e);
+    } catch (IOException | IllegalArgumentException e) {
+      // IllegalArgumentException: a malformed \\uXXXX escape, as ServingProperties reports it for folders
+      throw new ModelLoadException("cannot read classpath resource " + base + "/serving.properties: " + e.getMessage(),
+          e);
     }
     String modelName = serving.getProperty("option.modelName", "").trim();
     if (modelName.isEmpty()) {

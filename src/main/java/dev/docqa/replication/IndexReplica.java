@@ -16,6 +16,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.apache.lucene.index.DirectoryReader;
@@ -29,9 +36,15 @@ import org.apache.lucene.store.FSDirectory;
  *
  * <p>{@link #acquire()} checks the newest manifest when the last check is older than {@code maxStaleness} (one LIST and
  * one GET), downloads only the files it does not have into a fresh directory, verifies them, renames the directory
- * into place and only then opens and switches to it: a half-downloaded commit is never served. When a refresh fails
- * and an older commit is open, that commit keeps being served (the failure is logged and the next acquire retries).
- * Superseded commits stay open until their last {@link IndexSnapshot} is closed, then their directories are deleted.
+ * into place and only then opens and switches to it: a half-downloaded commit is never served. Superseded commits stay
+ * open until their last {@link IndexSnapshot} is closed, then their directories are deleted.
+ *
+ * <p>Outages: once a commit is open, the check runs on the replica's own thread. The acquiring thread that made it
+ * due waits for it at most {@link Outage#askWait()} (the store's own timeouts are minutes); other threads do not wait.
+ * After a failed check the current commit is served and the store is asked again only after a growing pause
+ * ({@link Outage#firstBackoff()}, doubling, at most {@link Outage#maxBackoff()}). A check that hangs keeps running in
+ * the background while acquires serve the current commit; when the store is back the replica catches up at its next
+ * check, at most {@code maxBackoff + maxStaleness} later. {@link #refresh()} (after a writer's own commit) still waits.
  *
  * <p>Thread-safe; one refresh runs at a time while other threads keep acquiring the current commit. Close it once,
  * after the snapshots it handed out.
@@ -46,10 +59,46 @@ public final class IndexReplica implements AutoCloseable {
   private final Duration maxStaleness;
   private final Clock clock;
   private final LocalFileCache cache;
+  private final Outage outage;
   private final ReentrantLock refreshLock = new ReentrantLock();
   private final List<Commit> retired = new ArrayList<>();
+  private final ExecutorService checker;
   private volatile Commit current;
-  private volatile Instant lastCheck;
+  /** When the store is due to be asked again: last check + maxStaleness, or + backoff after failures. */
+  private volatile Instant nextCheck;
+  /** Checks failed in a row since the last one that succeeded. */
+  private volatile int failures;
+  /** The background check in flight, if any (guarded by {@code this}). */
+  private Future<?> inFlight;
+
+  /**
+   * How the replica rides out a store that fails or hangs.
+   *
+   * @param askWait how long {@link #acquire()} waits for a due check while the store has been answering
+   * @param firstBackoff the pause after the first failed check
+   * @param maxBackoff the longest pause between checks while they keep failing
+   */
+  public record Outage(Duration askWait, Duration firstBackoff, Duration maxBackoff) {
+
+    /** Wait 2 s for a check; after failures ask again after 1 s, 2 s, 4 s, ... at most 30 s. */
+    public static final Outage DEFAULT = new Outage(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+    public Outage {
+      if (askWait.isNegative() || firstBackoff.isNegative() || maxBackoff.compareTo(firstBackoff) < 0) {
+        throw new IllegalArgumentException("askWait and firstBackoff must be >= 0 and maxBackoff >= firstBackoff; "
+            + "askWait=" + askWait + ", firstBackoff=" + firstBackoff + ", maxBackoff=" + maxBackoff);
+      }
+    }
+
+    /** The pause after {@code failures} (>= 1) failed checks in a row. */
+    public Duration backoff(int failures) {
+      Duration pause = firstBackoff;
+      for (int i = 1; i < failures && pause.compareTo(maxBackoff) < 0; i++) {
+        pause = pause.multipliedBy(2);
+      }
+      return pause.compareTo(maxBackoff) > 0 ? maxBackoff : pause;
+    }
+  }
 
   /** An open commit; {@code dir} is null for the empty index, {@code fileKeys} the object keys of its files. */
   private record Commit(long generation, IndexReader reader, Path dir, Set<String> fileKeys) {}
@@ -63,6 +112,12 @@ public final class IndexReplica implements AutoCloseable {
    * @param clock time source for the staleness bound
    */
   public IndexReplica(ObjectStore store, String prefix, Path localDir, Duration maxStaleness, Clock clock) {
+    this(store, prefix, localDir, maxStaleness, clock, Outage.DEFAULT);
+  }
+
+  /** As {@link #IndexReplica(ObjectStore, String, Path, Duration, Clock)}, riding out outages as {@code outage} says. */
+  public IndexReplica(
+      ObjectStore store, String prefix, Path localDir, Duration maxStaleness, Clock clock, Outage outage) {
     if (maxStaleness.isNegative()) {
       throw new IllegalArgumentException("maxStaleness must be >= 0; maxStaleness=" + maxStaleness);
     }
@@ -71,6 +126,9 @@ public final class IndexReplica implements AutoCloseable {
     this.localDir = owned.path();
     this.maxStaleness = maxStaleness;
     this.clock = clock;
+    this.outage = outage;
+    this.checker = Executors.newSingleThreadExecutor(
+        Thread.ofPlatform().daemon().name("docqa-replica-check-", 0).factory());
     LocalFileCache.deleteRecursively(this.localDir.resolve("commits"));
     this.cache = new LocalFileCache(store, this.localDir.resolve("files"));
   }
@@ -89,14 +147,20 @@ public final class IndexReplica implements AutoCloseable {
   }
 
   /**
-   * A lease on the newest commit known, refreshed first when the last check is older than {@code maxStaleness}.
+   * A lease on the newest commit known. When a check is due (the last one succeeded more than {@code maxStaleness}
+   * ago, or the backoff after failed ones has passed), it is started and awaited for at most {@link Outage#askWait()};
+   * the first acquire, with no commit open yet, waits for it whatever it takes.
    *
    * @throws DocqaException when no commit is open yet and the newest one cannot be fetched
    */
   public IndexSnapshot acquire() {
-    Instant checked = lastCheck;
-    if (checked == null || !clock.instant().isBefore(checked.plus(maxStaleness))) {
-      refresh(checked == null);
+    if (current == null) {
+      refresh(true);
+    } else {
+      Instant due = nextCheck;
+      if (due == null || !clock.instant().isBefore(due)) {
+        checkInBackground();
+      }
     }
     while (true) {
       Commit commit = current;
@@ -108,6 +172,45 @@ public final class IndexReplica implements AutoCloseable {
       }
       // Swapped and released meanwhile: take the newer one.
     }
+  }
+
+  /**
+   * Starts the due check on the replica's thread and waits for it up to {@link Outage#askWait()}; when a check is in
+   * flight already (a slow or hanging store), the current commit is served at once.
+   */
+  private void checkInBackground() {
+    Future<?> check;
+    boolean started = false;
+    synchronized (this) {
+      if (inFlight == null || inFlight.isDone()) {
+        try {
+          inFlight = checker.submit(() -> refresh(false));
+          started = true;
+        } catch (RejectedExecutionException e) {
+          return; // closing
+        }
+      }
+      check = inFlight;
+    }
+    if (!started) {
+      return; // an earlier check is still running (the store is slow or hanging): serve what we have
+    }
+    try {
+      check.get(outage.askWait().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      LOG.log(Level.WARNING, "the index check of " + storage.describe() + " takes longer than " + outage.askWait()
+          + "; serving generation " + generation() + " meanwhile");
+    } catch (ExecutionException e) {
+      // refresh(false) logs its own failures; anything else is a bug worth seeing, but the commit can still be served.
+      LOG.log(Level.WARNING, "the index check of " + storage.describe() + " failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Checks that failed in a row since the last successful one (0 while the store answers). */
+  public int failedChecks() {
+    return failures;
   }
 
   /** The generation currently served (0: empty). */
@@ -123,6 +226,7 @@ public final class IndexReplica implements AutoCloseable {
 
   @Override
   public void close() {
+    checker.shutdownNow(); // a hanging check is interrupted; its store call gives up on its own timeouts
     refreshLock.lock();
     try {
       Commit commit = current;
@@ -154,14 +258,23 @@ public final class IndexReplica implements AutoCloseable {
         if (generation > known) {
           swapTo(open(newest));
         }
-        lastCheck = startedAt;
+        if (failures > 0) {
+          LOG.log(Level.INFO, "the index store " + storage.describe() + " answers again after " + failures
+              + " failed checks; serving generation " + generation());
+        }
+        failures = 0;
+        nextCheck = startedAt.plus(maxStaleness);
       } catch (IOException | RuntimeException e) {
         if (current == null) {
           throw new DocqaException("cannot open the index published in " + storage.describe(), e);
         }
+        int failed = ++failures;
+        Duration pause = outage.backoff(failed);
+        nextCheck = clock.instant().plus(pause);
         LOG.log(
             Level.WARNING,
-            "cannot refresh the index from " + storage.describe() + "; serving generation " + current.generation(),
+            "cannot refresh the index from " + storage.describe() + " (" + failed + " failed checks in a row); "
+                + "serving generation " + current.generation() + ", next check in " + pause,
             e);
       }
       deleteReleased();

@@ -261,12 +261,21 @@ public final class DocQaService implements DocQa {
         listener.prepared(outcomes[i]);
         continue;
       }
-      List<Passage> passages = splitter.split(source.documentId(), document);
-      List<float[]> vectors = new ArrayList<>(passages.size());
-      for (int from = 0; from < passages.size(); from += EMBED_CHUNK) {
-        List<Passage> chunk = passages.subList(from, Math.min(passages.size(), from + EMBED_CHUNK));
-        vectors.addAll(embedder.embedPassages(chunk.stream().map(Passage::text).toList()));
-        listener.embedded(source.documentId(), vectors.size(), passages.size());
+      List<Passage> passages;
+      List<float[]> vectors = new ArrayList<>();
+      try {
+        passages = splitter.split(source.documentId(), document);
+        for (int from = 0; from < passages.size(); from += EMBED_CHUNK) {
+          List<Passage> chunk = passages.subList(from, Math.min(passages.size(), from + EMBED_CHUNK));
+          vectors.addAll(embedder.embedPassages(chunk.stream().map(Passage::text).toList()));
+          listener.embedded(source.documentId(), vectors.size(), passages.size());
+        }
+      } catch (RuntimeException e) {
+        // One document's split or embedding failed (a model error on its text): it fails alone, retryably.
+        LOG.log(System.Logger.Level.WARNING, "ingesting " + source.documentId() + " failed after extraction", e);
+        outcomes[i] = new IngestOutcome(source.documentId(), IngestOutcome.Status.ERROR, 0, oneLine(e));
+        listener.prepared(outcomes[i]);
+        continue;
       }
       listener.prepared(new IngestOutcome(source.documentId(), IngestOutcome.Status.INDEXED, passages.size(), null));
       pending.add(i);
@@ -277,7 +286,7 @@ public final class DocQaService implements DocQa {
     if (!changes.isEmpty()) {
       List<Boolean> written =
           publisher.update(writer -> PassageWrites.replaceAll(writer, changes, embedder.dimension())).value();
-      replica.refresh();
+      refreshAfterCommit();
       for (int c = 0; c < changes.size(); c++) {
         DocumentPassages change = changes.get(c);
         outcomes[pending.get(c)] = written.get(c)
@@ -356,8 +365,26 @@ public final class DocQaService implements DocQa {
   public boolean delete(String documentId) {
     requireDocumentId(documentId);
     boolean deleted = publisher.update(writer -> PassageWrites.delete(writer, documentId)).value();
-    replica.refresh();
+    refreshAfterCommit();
     return deleted;
+  }
+
+  /**
+   * Brings the local replica to the commit just published. The commit is durable already, so a failure here is not
+   * the change's: it is logged, and the replica catches up on its next refresh (within the staleness bound).
+   */
+  private void refreshAfterCommit() {
+    try {
+      replica.refresh();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "the local replica could not load the commit just published; it catches up "
+          + "on its next refresh", e);
+    }
+  }
+
+  private static String oneLine(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.replaceAll("\\s+", " ");
   }
 
   @Override

@@ -6,15 +6,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -170,35 +173,52 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   /**
-   * Decides a conditional put from the object now at the key: our content there means our put won; a condition that
-   * no longer holds means it lost; empty when the put did not land.
+   * Decides a conditional put from the object now at the key, read back whole: our bytes there mean our put won (its
+   * ETag, as the store reports it, is returned); a condition that no longer holds means it lost; empty when the put did
+   * not land. The content decides, not the ETag: an ETag is the MD5 of the content only for single-part uploads
+   * without SSE-KMS, and judging a landed manifest lost would make its publisher delete files it names.
    *
-   * @param failure what the put ended with, kept as the cause (or suppressed, when the deciding HEAD fails too)
+   * @param failure what the put ended with, kept as the cause (or suppressed, when the deciding GET fails too)
    */
   private Optional<String> decideConditionalPut(
       String key, byte[] content, PutCondition condition, RuntimeException failure) {
-    String ours = ETags.of(content);
-    Optional<ObjectInfo> now;
+    Optional<ResponseBytes<GetObjectResponse>> now;
     try {
-      now = head(key);
+      now = readBack(key);
     } catch (StorageException e) {
       e.addSuppressed(failure);
       throw e;
     }
-    if (now.isPresent() && now.get().etag().equals(ours)) {
-      return Optional.of(ours);
+    Optional<String> etag = now.map(bytes -> ETags.normalize(bytes.response().eTag()));
+    if (now.isPresent() && Arrays.equals(now.get().asByteArrayUnsafe(), content)) {
+      return etag;
     }
     boolean conditionFails =
         switch (condition) {
           case PutCondition.Always always -> false;
           case PutCondition.IfAbsent ifAbsent -> now.isPresent();
           case PutCondition.IfMatch ifMatch ->
-              now.isEmpty() || !now.get().etag().equals(ETags.normalize(ifMatch.etag()));
+              etag.isEmpty() || !etag.get().equals(ETags.normalize(ifMatch.etag()));
         };
     if (conditionFails) {
       throw lostPut(key, condition, failure);
     }
     return Optional.empty();
+  }
+
+  /** The object at {@code key} with its bytes, or empty when there is none. */
+  private Optional<ResponseBytes<GetObjectResponse>> readBack(String key) {
+    String fullKey = fullKey(key);
+    try {
+      return Optional.of(call("get", key, () -> client.getObjectAsBytes(b -> b.bucket(bucket).key(fullKey))));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw failure("get", key, e);
+    }
   }
 
   private PreconditionFailedException lostPut(String key, PutCondition condition, RuntimeException cause) {

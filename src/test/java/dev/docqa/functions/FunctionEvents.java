@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.config.StorageSettings;
 import java.net.URLEncoder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -44,21 +47,67 @@ final class FunctionEvents {
     return "{\"Records\":[" + String.join(",", records) + "]}";
   }
 
-  /** An SQS event: one message per entry, its body the given S3 notification. */
-  static String sqsEvent(Map<String, String> notificationsByMessageId) {
-    return notificationsByMessageId.entrySet().stream()
-        .map(m -> "{\"messageId\":\"" + m.getKey() + "\",\"eventSource\":\"aws:sqs\",\"body\":" + quote(m.getValue())
-            + "}")
+  /**
+   * An SQS event as Lambda's event source mapping delivers it: one message per entry, its body the given text (an S3
+   * notification, or anything else), with every envelope field of AWS's published sample (receiptHandle, attributes,
+   * messageAttributes, md5OfBody, eventSource {@code aws:sqs}, eventSourceARN, awsRegion).
+   */
+  static String sqsEvent(Map<String, String> bodiesByMessageId) {
+    return bodiesByMessageId.entrySet().stream()
+        .map(m -> """
+            {"messageId":%s,"receiptHandle":"AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a+ES2mgXBmmRQ0nCiQbMMDzOdpc3Clfvtmr==",
+             "body":%s,
+             "attributes":{"ApproximateReceiveCount":"1","SentTimestamp":"1795365776012",
+              "SenderId":"AROAEXAMPLEROLEID01:S3-PROD-END","ApproximateFirstReceiveTimestamp":"1795365776020"},
+             "messageAttributes":{},"md5OfBody":"%s","eventSource":"aws:sqs",
+             "eventSourceARN":"arn:aws:sqs:us-east-1:123456789012:docqa-ingest-queue","awsRegion":"us-east-1"}
+            """.formatted(quote(m.getKey()), quote(m.getValue()), md5Hex(m.getValue())))
         .collect(Collectors.joining(",", "{\"Records\":[", "]}"));
   }
 
-  /** An API Gateway HTTP API payload v2 POST whose body is {@code body}. */
+  /**
+   * The body SNS puts in an SQS message when an S3 notification goes S3 -> SNS -> SQS without raw message delivery:
+   * the notification is a string inside the SNS envelope (AWS's published SNS message sample).
+   */
+  static String snsEnvelope(String notification) {
+    return """
+        {"Type":"Notification","MessageId":"22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324",
+         "TopicArn":"arn:aws:sns:us-east-1:123456789012:docqa-documents","Subject":"Amazon S3 Notification",
+         "Message":%s,"Timestamp":"2026-11-22T10:00:00.000Z","SignatureVersion":"1",
+         "Signature":"EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQvi2egU3N858fiTDN6bkkOxYDVrY0Ad8L10Hs3zH81mtnPk5uvvolIC1CXGu43obcgFxeL3khZl8IKvO61GWB6jI9b5+gLPoBc1Q=",
+         "SigningCertURL":"https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem",
+         "UnsubscribeURL":"https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:us-east-1:123456789012:docqa-documents:c9135db0"}
+        """.formatted(quote(notification));
+  }
+
+  /**
+   * An API Gateway HTTP API payload v2 POST whose body is {@code body}, with every field of AWS's published sample
+   * (cookies, query string, requestContext with authorizer, domain, stage, time).
+   */
   static String apiGatewayPost(String body) {
     return """
         {"version":"2.0","routeKey":"POST /ask","rawPath":"/ask","rawQueryString":"",
-         "headers":{"content-type":"application/json"},"isBase64Encoded":false,"body":%s,
-         "requestContext":{"requestId":"req-7","http":{"method":"POST","path":"/ask"}}}
+         "cookies":["session=abc"],
+         "headers":{"content-type":"application/json","host":"id.execute-api.us-east-1.amazonaws.com",
+          "user-agent":"curl/8.5.0","x-forwarded-for":"192.0.2.1"},
+         "queryStringParameters":{},
+         "requestContext":{"accountId":"123456789012","apiId":"api-id",
+          "authorizer":{"jwt":{"claims":{"sub":"user-1"},"scopes":["ask"]}},
+          "domainName":"id.execute-api.us-east-1.amazonaws.com","domainPrefix":"id",
+          "http":{"method":"POST","path":"/ask","protocol":"HTTP/1.1","sourceIp":"192.0.2.1","userAgent":"curl/8.5.0"},
+          "requestId":"req-7","routeKey":"POST /ask","stage":"$default","time":"22/Nov/2026:10:00:00 +0000",
+          "timeEpoch":1795341600000},
+         "body":%s,"pathParameters":{},"isBase64Encoded":false,"stageVariables":{}}
         """.formatted(quote(body));
+  }
+
+  private static String md5Hex(String text) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has MD5", e);
+    }
   }
 
   static String quote(String text) {

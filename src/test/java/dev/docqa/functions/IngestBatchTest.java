@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.EmbedderSettings;
+import dev.docqa.config.IngestSettings;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.config.StorageSettings;
 import dev.docqa.models.ModelResolver;
@@ -14,10 +16,12 @@ import dev.docqa.storage.FaultyObjectStore;
 import dev.docqa.storage.LocalObjectStore;
 import dev.docqa.storage.PutCondition;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -104,6 +108,91 @@ class IngestBatchTest {
     assertFalse(indexed(doomed));
   }
 
+  /**
+   * Bookkeeping that fails after the commit (the ledger's write) fails that document's message only: the batch's
+   * commit stands, the other messages are acknowledged, and the redelivery records the change without a new commit.
+   */
+  @Test
+  void aBookkeepingFailureAfterTheCommitRetriesOnlyThatMessage() throws Exception {
+    List<String> ids = upload(3);
+    String unlucky = ids.get(1);
+    int manifests = manifests();
+
+    AtomicInteger ledgerWrites = new AtomicInteger();
+    // The ledger is written once per applied document, in batch order: the second write is the unlucky one's.
+    store.failPutsOf(key -> key.startsWith("state/events/") && ledgerWrites.incrementAndGet() == 2);
+    List<String> retried;
+    try {
+      retried = handle(ids.stream().map(IngestBatchTest::created).toList());
+    } finally {
+      store.heal();
+    }
+
+    assertEquals(List.of("m1"), retried, "only the message whose bookkeeping failed");
+    assertEquals(manifests + 1, manifests(), "one commit for the batch");
+    ids.forEach(id -> assertTrue(indexed(id), id));
+    assertEquals(List.of(), handle(List.of(created(unlucky))), "the redelivery records it");
+    assertEquals(manifests + 1, manifests(), "and commits nothing: the content is unchanged");
+  }
+
+  /**
+   * A poison document (its embedding fails inside libtorch: a passage longer than the 64 positions of the
+   * {@code tiny-embedder-64} test model, whose token limit is 256) fails alone: the other documents of the batch land in one commit, and exactly
+   * the poison message is reported for retry, again on redelivery.
+   */
+  @Test
+  void aPoisonDocumentIsReportedAloneAndTheRestOfTheBatchLandsInOneCommit(@TempDir Path poisonWork)
+      throws Exception {
+    Path embedder = poisonWork.resolve("embedder");
+    Files.createDirectories(embedder);
+    Path tiny = Path.of(IngestBatchTest.class.getResource("/models/tiny-embedder").toURI());
+    Path tiny64 = Path.of(IngestBatchTest.class.getResource("/models/tiny-embedder-64").toURI());
+    Files.copy(tiny.resolve("tokenizer.json"), embedder.resolve("tokenizer.json"));
+    for (String file : List.of("tiny-embedder-64.pt", "serving.properties")) {
+      Files.copy(tiny64.resolve(file), embedder.resolve(file));
+    }
+    LocalObjectStore poisonStore = new LocalObjectStore(poisonWork.resolve("store"));
+    DocqaSettings settings = DocqaSettings.defaults()
+        .withEmbedder(new EmbedderSettings(embedder.toString(), 8))
+        .withIngest(IngestSettings.defaults().withPassageTokens(200, 32))
+        .withStorage(new StorageSettings(poisonWork.resolve("store").toString(), poisonWork.resolve("cache"),
+            Duration.ZERO));
+    try (DocQaService poisonService = DocQaService.open(settings, poisonStore,
+        ModelResolver.withoutS3(poisonWork.resolve("cache").resolve("models")))) {
+      IngestHandler poisonHandler = new IngestHandler(poisonService, poisonStore, PREFIX, new EventFilter(BUCKET, PREFIX),
+          new EventLedger(poisonStore, "state/events/", Clock.systemUTC(), Duration.ofMinutes(5)),
+          poisonWork.resolve("downloads"));
+      List<String> records = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        poisonStore.put(PREFIX + "good-" + i + ".txt", ("The curlew count " + i + " was taken at mudflat" + i + ".")
+            .getBytes(StandardCharsets.UTF_8), new PutCondition.Always());
+        records.add(created("good-" + i + ".txt"));
+      }
+      StringBuilder poison = new StringBuilder();
+      for (int i = 0; i < 150; i++) {
+        poison.append("word").append(i % 50).append(' ');
+      }
+      poisonStore.put(PREFIX + "poison.txt", poison.toString().getBytes(StandardCharsets.UTF_8),
+          new PutCondition.Always());
+      records.add(1, created("poison.txt"));
+      int manifests = poisonStore.list(StorageSettings.DEFAULT_INDEX_PREFIX + "manifests/").size();
+
+      assertEquals(List.of("m1"), handle(poisonHandler, records), "exactly the poison message is retried");
+
+      assertEquals(manifests + 1, poisonStore.list(StorageSettings.DEFAULT_INDEX_PREFIX + "manifests/").size(),
+          "the other documents landed in one commit");
+      for (int i = 0; i < 3; i++) {
+        String id = "good-" + i + ".txt";
+        assertTrue(poisonService.retrieve("mudflat" + i, 10, RetrieverMode.BM25).stream()
+            .anyMatch(p -> p.documentId().equals(id)), id);
+      }
+      assertEquals(List.of("m0"), handle(poisonHandler, List.of(created("poison.txt"))), "still poison on redelivery");
+      assertEquals(manifests + 1, poisonStore.list(StorageSettings.DEFAULT_INDEX_PREFIX + "manifests/").size());
+    } finally {
+      poisonStore.close();
+    }
+  }
+
   private static List<String> upload(int count) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -143,15 +232,18 @@ class IngestBatchTest {
     return String.format("%016X", SEQUENCE.incrementAndGet());
   }
 
-  /** One SQS message per S3 record, ids m0, m1, ...; returns the ids to retry. */
   private static List<String> handle(List<String> records) throws Exception {
-    List<String> messages = new ArrayList<>();
+    return handle(handler, records);
+  }
+
+  /** One SQS message per S3 record, ids m0, m1, ...; returns the ids to retry. */
+  private static List<String> handle(IngestHandler handler, List<String> records) throws Exception {
+    Map<String, String> messages = new LinkedHashMap<>();
     for (int i = 0; i < records.size(); i++) {
       String body = "{\"Records\":[" + records.get(i) + "]}";
-      messages.add("{\"messageId\":\"m" + i + "\",\"receiptHandle\":\"r\",\"eventSource\":\"aws:sqs\",\"body\":"
-          + JSON.writeValueAsString(body) + "}");
+      messages.put("m" + i, body);
     }
-    return handler.handle(S3EventsTest.parse("{\"Records\":[" + String.join(",", messages) + "]}"))
+    return handler.handle(S3EventsTest.parse(FunctionEvents.sqsEvent(messages)))
         .getBatchItemFailures().stream().map(SqsBatchResponse.BatchItemFailure::getItemIdentifier).toList();
   }
 }

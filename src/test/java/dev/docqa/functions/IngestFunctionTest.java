@@ -171,6 +171,31 @@ class IngestFunctionTest {
     assertEquals(1, passagesOf("sqs/good.txt", "ferry Morwenna Tuesday").size());
   }
 
+  /**
+   * An SQS event exactly as Lambda's event source mapping sends it (every envelope field, {@code eventSource}
+   * {@code aws:sqs}) reaches docqa's own batch handling, not Funqy's per-message unwrapping: two messages make one
+   * commit, and a body that is an SNS envelope (S3 -> SNS -> SQS without raw delivery) is reported for retry rather
+   * than acknowledged, so the change it carries is not lost.
+   */
+  @Test
+  void anAwsShapedSqsBatchIsOneCommitAndAnSnsWrappedBodyIsReported() throws IOException {
+    upload("batch/a.txt", "The harbour master of Saltmere logs every pilot boat at the quay.");
+    upload("batch/b.txt", "The pilot boat Guillemot was launched at Varnholm in 1911.");
+    upload("batch/sns.txt", "The lantern of the Skerry light burns colza oil.");
+    long before = published(List.of()).generation();
+    Map<String, String> messages = new LinkedHashMap<>();
+    messages.put("059f36b4-87a3-44ab-83d2-661975830a7d", s3Event(created("batch/a.txt", "0100")));
+    messages.put("2e1424d4-f796-459a-8184-9c92662be6da", s3Event(created("batch/b.txt", "0100")));
+    messages.put("7b9c1f7e-3d0e-4c51-9d8a-1b2c3d4e5f60", FunctionEvents.snsEnvelope(s3Event(created("batch/sns.txt",
+        "0100"))));
+
+    assertEquals(List.of("7b9c1f7e-3d0e-4c51-9d8a-1b2c3d4e5f60"), post(sqsEvent(messages)),
+        "the SNS-wrapped message is retried, not acknowledged");
+
+    assertEquals(new Published(before + 1, Map.of("batch/a.txt", true, "batch/b.txt", true, "batch/sns.txt", false)),
+        published(List.of("batch/a.txt", "batch/b.txt", "batch/sns.txt")), "one commit for the batch");
+  }
+
   @Test
   void aReplacedDocumentKeepsOnlyItsNewPassages() {
     String id = "replace/ledger.txt";

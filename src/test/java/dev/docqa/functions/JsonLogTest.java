@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.docqa.InvalidInputException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
@@ -68,6 +71,40 @@ class JsonLogTest {
     JsonNode json = only();
     assertEquals("dev.docqa.InvalidInputException: SQS message m1 holds no S3 event", json.get("error").asText());
     assertFalse(json.has("stackTrace"));
+  }
+
+  /**
+   * As Lambda gets them (printed straight to standard output where the console prints JSON), docqa's records are lines
+   * of one JSON object whose fields are top-level: Logs Insights can filter on {@code event}.
+   */
+  @Test
+  void onLambdaEachRecordIsALineOfTopLevelFieldsThatFilterOnEvent() throws Exception {
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    JsonLog.printDirectly(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    try {
+      JsonLog.info("ingest.applied", "documentId", "a.txt", "action", "indexed");
+      JsonLog.warn("ingest.failed", new IllegalStateException("disk full"), "documentId", "b.txt");
+      JsonLog.info("ingest.applied", "documentId", "c.txt", "action", "unchanged");
+    } finally {
+      JsonLog.printDirectly(null);
+    }
+    assertEquals(List.of(), records, "printed, not logged");
+
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : stdout.toString(StandardCharsets.UTF_8).split("\n")) {
+      lines.add(ONE_OBJECT.readValue(line));
+    }
+    assertEquals(3, lines.size(), stdout.toString(StandardCharsets.UTF_8));
+    List<String> applied = lines.stream().filter(l -> l.path("event").asText().equals("ingest.applied"))
+        .map(l -> l.get("documentId").asText()).toList();
+    assertEquals(List.of("a.txt", "c.txt"), applied);
+    JsonNode failed = lines.get(1);
+    assertEquals("WARN", failed.get("level").asText());
+    assertEquals(JsonLog.LOGGER, failed.get("loggerName").asText());
+    assertTrue(failed.get("timestamp").asText().endsWith("Z"), failed.toString());
+    assertEquals("b.txt", failed.get("documentId").asText());
+    assertEquals("java.lang.IllegalStateException: disk full", failed.get("error").asText());
+    assertFalse(failed.has("message"), "fields are top-level, not a string inside message");
   }
 
   private JsonNode only() throws Exception {

@@ -79,6 +79,20 @@ class PassageIndexTest {
         index.indexedDocument("a.txt").orElseThrow());
   }
 
+  /** Lucene counts hits exactly only up to 1,000 by default; a document's passage count must be exact past that. */
+  @Test
+  void passageCountsAreExactPastAThousand() {
+    String[] texts = new String[2500];
+    for (int i = 0; i < texts.length; i++) {
+      texts[i] = "passage " + i;
+    }
+    assertEquals(new DocumentChange("big.txt", DocumentChange.Status.INDEXED, 2500),
+        index.replace(doc("big.txt", "h1", texts)));
+    assertEquals(2500, index.indexedDocument("big.txt").orElseThrow().passages());
+    assertEquals(new DocumentChange("big.txt", DocumentChange.Status.UNCHANGED, 2500),
+        index.replace(doc("big.txt", "h1", texts)));
+  }
+
   @Test
   void deleteRemovesEveryPassageOnce() {
     index.replace(doc("a.txt", "h1", "one", "two"));

@@ -229,8 +229,12 @@ abstract class IndexReplicationContractTest {
     flaky.failDownloadsOf(key -> key.endsWith(".si"));
     assertEquals(Set.of("a"), idsOf(replica), "keeps serving the complete older commit");
     assertEquals(1, replica.generation());
+    assertEquals(1, replica.failedChecks());
     flaky.heal();
-    assertEquals(Set.of("a", "b"), idsOf(replica));
+    assertEquals(Set.of("a"), idsOf(replica), "the store is not asked again before the backoff has passed");
+    clock.advance(IndexReplica.Outage.DEFAULT.firstBackoff());
+    assertEquals(Set.of("a", "b"), idsOf(replica), "the next check after the backoff catches up");
+    assertEquals(0, replica.failedChecks());
   }
 
   @Test

@@ -26,6 +26,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An HTTP/1.1 proxy for tests that sits between an S3 client and an S3 server and injects faults at seeded rates: an
@@ -103,6 +105,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
   private volatile Triggered triggered;
   private volatile Rates rates = Rates.NONE;
   private volatile boolean closed;
+  private volatile boolean rewriteETags;
 
   /** Requests numbered {@code [from, to)} get {@code fault}. */
   private record Scheduled(Fault fault, int from, int to) {}
@@ -171,6 +174,36 @@ public final class FaultInjectingProxy implements AutoCloseable {
     triggered = null;
   }
 
+  /**
+   * Makes the store's ETags not MD5s, as on SSE-KMS buckets and for multipart uploads: every 32-hex-digit ETag in a
+   * response ({@code ETag} header, {@code <ETag>} of a listing) has each digit XOR-ed with 0xA, and every
+   * {@code If-Match} of a request is mapped back, so conditional writes keep working against the real ETags.
+   * Lengths do not change, so framing stays valid.
+   */
+  public void rewriteETags(boolean on) {
+    rewriteETags = on;
+  }
+
+  private static final Pattern RESPONSE_ETAG =
+      Pattern.compile("(?i)(ETag:[ \\t]*\"?|<ETag>(?:&quot;|&#34;|\")?)([0-9a-f]{32})");
+  private static final Pattern REQUEST_IF_MATCH = Pattern.compile("(?i)(If-Match:[ \\t]*\"?)([0-9a-f]{32})");
+
+  /** {@code bytes} with the hex digits of every ETag that {@code pattern} finds XOR-ed with 0xA (its own inverse). */
+  static byte[] flipETags(byte[] bytes, Pattern pattern) {
+    String text = new String(bytes, ISO_8859_1);
+    Matcher matcher = pattern.matcher(text);
+    StringBuilder out = new StringBuilder(text.length());
+    while (matcher.find()) {
+      StringBuilder flipped = new StringBuilder(32);
+      for (char c : matcher.group(2).toCharArray()) {
+        flipped.append(Character.forDigit(Character.digit(c, 16) ^ 0xA, 16));
+      }
+      matcher.appendReplacement(out, Matcher.quoteReplacement(matcher.group(1) + flipped));
+    }
+    matcher.appendTail(out);
+    return out.toString().getBytes(ISO_8859_1);
+  }
+
   /** How many faults of each kind were injected so far. */
   public Map<Fault, Integer> injected() {
     Map<Fault, Integer> counts = new EnumMap<>(Fault.class);
@@ -235,7 +268,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
       }
       server = track(new Socket(upstream.getAddress(), upstream.getPort()));
       OutputStream toServer = server.getOutputStream();
-      toServer.write(request.withConnectionClose());
+      byte[] head = request.withConnectionClose();
+      toServer.write(rewriteETags ? flipETags(head, REQUEST_IF_MATCH) : head);
       toServer.flush();
       Socket upstreamSocket = server;
       Future<?> responses = threads.submit(() -> relayResponse(upstreamSocket, client, fault, now));
@@ -281,7 +315,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     all.write(response.withConnectionClose());
     fromServer.transferTo(all); // the server closes after the response: we asked it to
-    byte[] bytes = all.toByteArray();
+    byte[] bytes = rewriteETags ? flipETags(all.toByteArray(), RESPONSE_ETAG) : all.toByteArray();
     if (fault == Fault.TIMEOUT) {
       Thread.sleep(now.responseDelay());
       toClient.write(bytes); // usually fails: the client gave up on this attempt

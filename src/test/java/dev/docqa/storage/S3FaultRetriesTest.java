@@ -3,6 +3,7 @@ package dev.docqa.storage;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.docqa.storage.FaultInjectingProxy.Fault;
@@ -63,6 +64,7 @@ class S3FaultRetriesTest {
   @AfterEach
   void close() {
     proxy.stopFaults();
+    proxy.rewriteETags(false);
     store.close();
   }
 
@@ -100,9 +102,33 @@ class S3FaultRetriesTest {
     assertEquals(ETags.of(bytes("ours")), etag);
   }
 
+  /**
+   * On SSE-KMS buckets (and for multipart uploads) an ETag is not the content's MD5: the proxy rewrites every ETag the
+   * client sees (and maps If-Match back). A conditional put whose answer was lost is still decided by its content:
+   * judged lost, a landed manifest would make its publisher delete the files it names.
+   */
+  @Test
+  void aLostConditionalPutIsDecidedByContentWhenETagsAreNotMd5s() {
+    proxy.rewriteETags(true);
+    proxy.schedule(Fault.TIMEOUT, 0, 1); // lands, but the client gives up; its retry gets 412
+    String etag = store.put("manifest", bytes("ours"), PutCondition.ifAbsent());
+    assertNotEquals(ETags.of(bytes("ours")), etag, "the store's ETag is not the MD5");
+    assertEquals(store.head("manifest").orElseThrow().etag(), etag, "the ETag the store reports");
+
+    proxy.schedule(Fault.TIMEOUT, 0, 1);
+    String next = store.put("manifest", bytes("ours, next"), new PutCondition.IfMatch(etag));
+    assertEquals(store.head("manifest").orElseThrow().etag(), next, "a lost If-Match answer, decided by content");
+
+    assertThrows(PreconditionFailedException.class,
+        () -> store.put("manifest", bytes("theirs"), new PutCondition.IfMatch(etag)), "a stale If-Match loses");
+    proxy.schedule(Fault.TIMEOUT, 0, 1);
+    assertThrows(PreconditionFailedException.class,
+        () -> store.put("manifest", bytes("theirs"), PutCondition.ifAbsent()), "someone else's content: lost");
+  }
+
   @Test
   void aPutIfAbsentThatDidNotLandAndCannotBeDecidedFailsTyped() {
-    proxy.schedule(Fault.SERVER_ERROR, 0, RETRIES.maxAttempts() + 1); // the deciding HEAD fails too
+    proxy.schedule(Fault.SERVER_ERROR, 0, RETRIES.maxAttempts() + 1); // the deciding GET fails too
     assertThrows(StorageException.class, () -> store.put("manifest", bytes("ours"), PutCondition.ifAbsent()));
     proxy.stopFaults();
     assertEquals(0, store.list("").size());

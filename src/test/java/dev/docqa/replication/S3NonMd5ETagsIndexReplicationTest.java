@@ -1,0 +1,80 @@
+package dev.docqa.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.docqa.storage.FaultInjectingProxy;
+import dev.docqa.storage.FaultInjectingProxy.Fault;
+import dev.docqa.storage.ObjectInfo;
+import dev.docqa.storage.ObjectStore;
+import dev.docqa.storage.S3Connection;
+import dev.docqa.storage.S3ObjectStore;
+import dev.docqa.storage.S3ProxyServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The replication contract over S3 whose ETags are not MD5s (as on SSE-KMS buckets and for multipart uploads): every
+ * request goes through a {@link FaultInjectingProxy} that rewrites the ETags the client sees. Plus the case that made it
+ * matter: a manifest put whose answer is lost must be judged by its content, so the publish succeeds and no file the
+ * published manifest names is deleted.
+ */
+class S3NonMd5ETagsIndexReplicationTest extends IndexReplicationContractTest {
+
+  private static final String BUCKET = "kms-like";
+  private static final AtomicInteger TESTS = new AtomicInteger();
+  private static final S3Connection.Retries RETRIES =
+      new S3Connection.Retries(3, Duration.ofMillis(1500), Duration.ofSeconds(10));
+  private static S3ProxyServer server;
+  private static FaultInjectingProxy proxy;
+  private String prefix;
+
+  @BeforeAll
+  static void startServer() {
+    server = S3ProxyServer.start();
+    server.createBucket(BUCKET);
+    proxy = FaultInjectingProxy.start(server.endpoint(), 11);
+    proxy.rewriteETags(true);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    try (S3ProxyServer s = server) {
+      proxy.close();
+    }
+  }
+
+  @Override
+  protected ObjectStore newStore() {
+    S3Connection direct = server.connection();
+    prefix = "test-" + TESTS.incrementAndGet() + "/";
+    return S3ObjectStore.open(new S3Connection(proxy.endpoint(), direct.region(), direct.accessKeyId(),
+        direct.secretAccessKey(), true, RETRIES), BUCKET, prefix);
+  }
+
+  @Test
+  void aManifestWhoseAnswerWasLostIsPublishedAndKeepsItsFiles() throws Exception {
+    IndexPublisher publisher = publisher(store);
+    publisher.update(add("a"));
+    // The manifest put lands, its answer is held past the attempt timeout; the retry gets 412 and the store decides.
+    proxy.scheduleAt("PUT /" + BUCKET + "/" + prefix + PREFIX + "manifests/", List.of(Fault.TIMEOUT));
+
+    IndexPublisher.Update<String> update = publisher.update(add("b"));
+
+    assertTrue(update.published(), "the landed manifest is ours, not a lost race");
+    try (ObjectStore bucket = S3ObjectStore.open(server.connection(), BUCKET, prefix)) {
+      IndexReplica fresh = replica(bucket, Duration.ZERO);
+      assertEquals(Set.of("a", "b"), idsOf(fresh), "a fresh reader opens the published commit whole");
+      assertEquals(2, fresh.generation());
+      Set<String> files = bucket.list(PREFIX + "files/").stream().map(ObjectInfo::key).collect(Collectors.toSet());
+      assertTrue(files.size() > 0, files.toString());
+    }
+    assertEquals(1, proxy.injected().get(Fault.TIMEOUT), "the lost answer happened");
+  }
+}
