@@ -50,6 +50,11 @@ public final class ServingProperties {
     return new ServingProperties(file, properties);
   }
 
+  /** Every key, sorted (a trained reader copies its base's). */
+  public java.util.SortedSet<String> keys() {
+    return new java.util.TreeSet<>(properties.stringPropertyNames());
+  }
+
   /** The value of {@code key}, trimmed; empty when absent or blank. */
   public Optional<String> get(String key) {
     String value = properties.getProperty(key);

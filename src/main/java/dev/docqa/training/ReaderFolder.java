@@ -5,6 +5,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.docqa.models.ModelDirectory;
+import dev.docqa.models.ServingProperties;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
 /**
@@ -55,16 +55,10 @@ final class ReaderFolder {
     Files.writeString(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config)
         + "\n");
     Map<String, String> serving = new TreeMap<>();
-    Properties inherited = new Properties();
-    Path baseServing = base.dir().resolve("serving.properties");
-    if (Files.isRegularFile(baseServing)) {
-      try (var in = Files.newBufferedReader(baseServing, StandardCharsets.UTF_8)) {
-        inherited.load(in);
-      }
-    }
-    inherited.stringPropertyNames().stream()
+    ServingProperties inherited = ServingProperties.read(base.dir());
+    inherited.keys().stream()
         .filter(key -> !key.startsWith("docqa."))
-        .forEach(key -> serving.put(key, inherited.getProperty(key)));
+        .forEach(key -> serving.put(key, inherited.get(key).orElse("")));
     serving.put("engine", "PyTorch");
     serving.put("option.modelName", name);
     serving.put("option.mapLocation", "true");
@@ -87,17 +81,8 @@ final class ReaderFolder {
 
   /** The base's own lineage ({@code docqa.base} in its serving.properties), or the location it was named by. */
   static String lineage(ModelDirectory base, String location) {
-    Properties properties = new Properties();
-    Path file = base.dir().resolve("serving.properties");
-    if (Files.isRegularFile(file)) {
-      try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        properties.load(in);
-      } catch (IOException e) {
-        return location;
-      }
-    }
-    String earlier = properties.getProperty("docqa.base");
-    return earlier == null ? location : location + " <- " + earlier;
+    return ServingProperties.read(base.dir()).get("docqa.base").map(earlier -> location + " <- " + earlier)
+        .orElse(location);
   }
 
   private static String escape(String value) {
