@@ -3,14 +3,15 @@
 #
 # Usage: infra/deploy.sh STACK_NAME READER_MODEL_LOCATION [Key=Value ...]
 #   STACK_NAME             CloudFormation stack, also the ECR repository name (lowercase)
-#   READER_MODEL_LOCATION  s3://bucket/prefix of the reader model, or "image" for a model baked in with
-#                          infra/docker/Dockerfile.lambda-model (set BAKED_MODEL_DIR to its directory)
+#   READER_MODEL_LOCATION  "builtin" for docqa's own trained reader (inside the image), s3://bucket/prefix of a reader
+#                          model, or "image" for a model baked in with infra/docker/Dockerfile.lambda-model (set
+#                          BAKED_MODEL_DIR to its directory)
 #   Key=Value              more template parameters, e.g. AskMemoryMb=6144 AskReservedConcurrency=20
 # Needs: docker (with buildx), aws CLI v2 with credentials, and AWS_REGION (or a configured default region).
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
-  sed -n '2,10p' "$0" >&2
+  sed -n '2,11p' "$0" >&2
   exit 64
 fi
 stack="$1"
@@ -19,6 +20,16 @@ shift 2
 
 if [[ ! "$stack" =~ ^[a-z][a-z0-9-]{0,62}$ ]]; then
   echo "deploy.sh: STACK_NAME must be lowercase letters, digits and '-' (it names the ECR repository); got '$stack'" >&2
+  exit 64
+fi
+
+# Checked before anything is built or pushed.
+if [[ "$model" == "image" || "$model" == "builtin" ]]; then
+  model_params=("ReaderModelBucket=")
+elif [[ "$model" =~ ^s3://([^/]+)/(.+[^/])/?$ ]]; then
+  model_params=("ReaderModelBucket=${BASH_REMATCH[1]}" "ReaderModelPrefix=${BASH_REMATCH[2]}")
+else
+  echo "deploy.sh: READER_MODEL_LOCATION must be builtin, s3://bucket/prefix or image; got '$model'" >&2
   exit 64
 fi
 
@@ -54,14 +65,6 @@ docker tag "$image" "${registry}/${stack}:${tag}"
 docker push "${registry}/${stack}:${tag}"
 
 echo "== deploy stack ${stack}"
-if [[ "$model" == "image" ]]; then
-  model_params=("ReaderModelBucket=")
-elif [[ "$model" =~ ^s3://([^/]+)/(.+[^/])/?$ ]]; then
-  model_params=("ReaderModelBucket=${BASH_REMATCH[1]}" "ReaderModelPrefix=${BASH_REMATCH[2]}")
-else
-  echo "deploy.sh: READER_MODEL_LOCATION must be s3://bucket/prefix or image; got '$model'" >&2
-  exit 64
-fi
 aws cloudformation deploy --region "$region" \
   --stack-name "$stack" \
   --template-file "$repo_root/infra/template.yaml" \

@@ -9,7 +9,7 @@ bias 0, as HF initializes it) and saves it as *scripted* TorchScript (torch.jit.
 puts the module in training mode (JniUtils.enableTrainingMode) and off in eval mode. fp32: train it, then quantize.
 
 The result is NOT a trained reader: its span head is random until it is fine-tuned. The output directory has docqa's
-model layout (like src/main/resources/models/tiny-qa): <name>.pt, tokenizer.json (the jar's, with its built-in
+model layout (like src/main/resources/models/minilm-squad): <name>.pt, tokenizer.json (the jar's, with its built-in
 truncation and padding removed), config.json and serving.properties (with a docqa.base=<encoder id> line).
 
 Weights are mapped by walking the ONNX graph (which MatMul reads which hidden state in which layer, which bias Add and

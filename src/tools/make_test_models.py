@@ -65,7 +65,7 @@ SHAPES["tiny-qa-nan"] = dict(SHAPES["tiny-qa"], task="nan")
 SHAPES["tiny-qa-int8"] = dict(SHAPES["tiny-qa"], int8=True)
 TINY = ["tiny-qa", "tiny-qa-notype", "tiny-embedder", "tiny-qa-nan", "tiny-qa-int8"]
 TINY_DIRS = {
-    "tiny-qa": os.path.join(ROOT, "src", "main", "resources", "models", "tiny-qa"),
+    "tiny-qa": os.path.join(ROOT, "src", "test", "resources", "models", "tiny-qa"),
     "tiny-qa-notype": os.path.join(ROOT, "src", "test", "resources", "models", "tiny-qa-notype"),
     "tiny-embedder": os.path.join(ROOT, "src", "test", "resources", "models", "tiny-embedder"),
     "tiny-qa-nan": os.path.join(ROOT, "src", "test", "resources", "models", "tiny-qa-nan"),

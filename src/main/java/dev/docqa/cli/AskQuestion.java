@@ -29,7 +29,6 @@ final class AskQuestion {
   }
 
   int run(AskArguments arguments) {
-    Main.warnIfDefaultReader(arguments.settings(), err);
     AskResult result = arguments.context() == null ? askIndex(arguments) : askContext(arguments);
     if (arguments.json()) {
       out.println(JsonOutput.ask(result, arguments.request().includePassages()));

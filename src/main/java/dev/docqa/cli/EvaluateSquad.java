@@ -24,7 +24,6 @@ final class EvaluateSquad {
   int run(EvalArguments arguments) {
     SquadDataset dataset = SquadDataset.read(arguments.squadFile());
     DocqaSettings settings = arguments.settings();
-    Main.warnIfDefaultReader(settings, err);
     SquadEvaluation evaluation = new SquadEvaluation(settings.retrieval(), this::progress);
     EvalReport report;
     if (arguments.gold()) {

@@ -133,15 +133,6 @@ public final class Main {
     return properties.getProperty("version");
   }
 
-  /** Prints the warning that answers of the built-in random-weight reader mean nothing. */
-  static void warnIfDefaultReader(DocqaSettings settings, PrintStream err) {
-    if (settings.reader().model().equals(ReaderSettings.DEFAULT_MODEL)) {
-      err.println("docqa: warning: the reader is the built-in test model (random weights): answers are not meaningful"
-          + " until a trained reader is configured with --reader MODEL"
-          + " (see src/site/markdown/reader.md, \"Using a real reader\")");
-    }
-  }
-
   /** A failure and its causes on one line, each message once: "what failed: why: root cause". */
   static String oneLine(Throwable failure) {
     List<String> parts = new ArrayList<>();

@@ -23,7 +23,6 @@ final class Serve {
   }
 
   int run(ServeArguments arguments) {
-    Main.warnIfDefaultReader(arguments.settings(), err);
     CountDownLatch stopped = new CountDownLatch(1);
     DocQa docqa = backend.open(arguments.settings());
     LocalServer server;

@@ -116,8 +116,12 @@ record TrainArguments(TrainingSettings settings, boolean resume, boolean json, B
       if (objective != Objective.SHARED_NORM) {
         throw new UsageException("--distractors needs --objective shared-norm");
       }
-      distractors = nonNegativeInt(DISTRACTORS, line.value(DISTRACTORS).get());
+      distractors = (int) integer(DISTRACTORS, line.value(DISTRACTORS).get(), 0, Integer.MAX_VALUE);
     }
+    int docStride = line.value(DOC_STRIDE).isPresent()
+        ? (int) integer(DOC_STRIDE, line.value(DOC_STRIDE).get(), 0, Integer.MAX_VALUE) : d.docStride();
+    long seed = line.value(SEED).isPresent()
+        ? integer(SEED, line.value(SEED).get(), Long.MIN_VALUE, Long.MAX_VALUE) : d.seed();
     String device = line.value(DEVICE).orElse("gpu");
     if (!device.equals("cpu") && !device.equals("gpu")) {
       throw new UsageException("--device must be cpu or gpu; got " + device);
@@ -135,12 +139,11 @@ record TrainArguments(TrainingSettings settings, boolean resume, boolean json, B
           d.weightDecay(),
           d.warmupShare(),
           intOr(line, MAX_SEQ_LENGTH, d.maxSeqLength()),
-          line.value(DOC_STRIDE).isPresent() ? nonNegativeInt(DOC_STRIDE, line.value(DOC_STRIDE).get())
-              : d.docStride(),
+          docStride,
           doubleOr(line, NEGATIVES, d.negatives()),
           objective,
           distractors,
-          line.value(SEED).isPresent() ? longValue(SEED, line.value(SEED).get()) : d.seed(),
+          seed,
           line.value(THREADS).isPresent() ? SettingsFlags.positiveInt(THREADS, line.value(THREADS).get())
               : d.threads(),
           doubleOr(line, CHECKPOINT_MINUTES, d.checkpointMinutes()),
@@ -173,23 +176,17 @@ record TrainArguments(TrainingSettings settings, boolean resume, boolean json, B
     }
   }
 
-  private static int nonNegativeInt(String flag, String value) throws UsageException {
+  /** An integer flag value in [{@code min}, {@code max}]. */
+  private static long integer(String flag, String value, long min, long max) throws UsageException {
+    long parsed;
     try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed < 0) {
-        throw new UsageException(flag + " must be >= 0; " + flag + "=" + value);
-      }
-      return parsed;
+      parsed = Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
       throw new UsageException(flag + " must be an integer; " + flag + "=" + value, e);
     }
-  }
-
-  private static long longValue(String flag, String value) throws UsageException {
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw new UsageException(flag + " must be an integer; " + flag + "=" + value, e);
+    if (parsed < min || parsed > max) {
+      throw new UsageException(flag + " must be an integer in [" + min + ", " + max + "]; " + flag + "=" + value);
     }
+    return parsed;
   }
 }

@@ -130,7 +130,7 @@ public final class ModelResolver {
   private Path fromClasspath(String resource) {
     String base = stripSlashes(resource);
     if (base.isEmpty()) {
-      throw new ModelLoadException("classpath model location needs a resource folder, e.g. classpath:models/tiny-qa");
+      throw new ModelLoadException("classpath model location needs a resource folder, e.g. classpath:models/minilm-squad");
     }
     ClassLoader loader = ModelResolver.class.getClassLoader();
     Properties serving = new Properties();

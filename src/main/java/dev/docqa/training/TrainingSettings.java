@@ -1,5 +1,6 @@
 package dev.docqa.training;
 
+import dev.docqa.config.ReaderSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -50,8 +51,8 @@ public record TrainingSettings(
     long maxSteps,
     boolean useGpu) {
 
-  /** The base reader docqa's default is trained from: all-MiniLM-L6-v2 with a fresh span head. */
-  public static final String DEFAULT_BASE = "classpath:models/minilm-squad";
+  /** The default reader: fine-tuning it on a team's own questions is the everyday case. */
+  public static final String DEFAULT_BASE = ReaderSettings.DEFAULT_MODEL;
 
   public TrainingSettings {
     trainFiles = List.copyOf(trainFiles);

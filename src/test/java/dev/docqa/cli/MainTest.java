@@ -132,7 +132,6 @@ class MainTest {
     assertEquals("/models/distilbert", settings.reader().model());
     assertEquals("builtin:bge-small-en-v15", settings.embedder().model());
     assertEquals(new AskRequest("Where?", 7, RetrieverMode.BM25, null, dev.docqa.service.QuestionRules.DEFAULT_ALTERNATIVES), backend.asked.getFirst());
-    assertFalse(run.err().contains("warning"), "a configured reader gets no warning");
   }
 
   @Test
@@ -169,7 +168,7 @@ class MainTest {
   }
 
   @Test
-  void askJsonPrintsExactlyOneLineAndTheDefaultReaderWarns() throws IOException {
+  void askJsonPrintsExactlyOneLineAndNothingOnStderr() throws IOException {
     Run run = run("ask", "What does docqa split text into?", "--json", "--index", dataFolder());
     assertEquals(Main.EXIT_OK, run.exitCode(), run.err());
     assertEquals(1, run.out().lines().count());
@@ -178,7 +177,7 @@ class MainTest {
         "timings_ms"), iterable(json.fieldNames()));
     assertEquals("passages", json.get("answer").asText());
     assertEquals(123, json.get("start").asInt());
-    assertTrue(run.err().startsWith("docqa: warning: the reader is the built-in test model"), run.err());
+    assertEquals("", run.err());
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.config.DocqaSettings;
-import dev.docqa.config.ReaderSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -155,7 +154,7 @@ class TrainCommandTest {
   void aShortRealRunEndsWithOneJsonLine() throws IOException {
     Path train = squad("train.json", squadJson(8, 0));
     Path out = temp.resolve("tiny-reader");
-    Run run = run("train", train.toString(), "--out", out.toString(), "--base", ReaderSettings.DEFAULT_MODEL,
+    Run run = run("train", train.toString(), "--out", out.toString(), "--base", "classpath:models/tiny-qa",
         "--max-steps", "2", "--batch-size", "4", "--max-seq-length", "64", "--doc-stride", "16", "--threads", "1",
         "--negatives", "0.5", "--json");
     assertEquals(Main.EXIT_OK, run.exitCode(), run.err());

@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * {@code ask} end to end: the Lambda mock event server (test port 8081) → Funqy → the real service (tiny random-weight
- * reader, MiniLM embedder, Lucene index published to s3proxy). The reader's weights are random, so answers are checked
- * for provenance, offsets and the retrieved document, not for meaning.
+ * {@code ask} end to end: the Lambda mock event server (test port 8081) → Funqy → the real service (the default trained
+ * reader, MiniLM embedder, Lucene index published to s3proxy). Answers are checked for provenance, offsets and the
+ * retrieved document; what the reader gets right is CommandLineEndToEndTest's subject.
  *
  * <p>This deployment exports {@code ask} only; documents are uploaded to the bucket and ingested by calling the
  * {@code ingest} function's handler bean with S3 notifications (that function is tested through the event server in

@@ -1,6 +1,5 @@
 package dev.docqa.reading;
 
-import dev.docqa.config.ReaderSettings;
 import dev.docqa.models.ModelDirectory;
 import dev.docqa.models.ModelResolver;
 import java.net.URISyntaxException;
@@ -10,8 +9,8 @@ import java.nio.file.Path;
 /** Where the project's tiny random-weight test models are (made by src/tools/make_test_models.py). */
 final class TinyModels {
 
-  /** The default reader: takes input_ids, attention_mask, token_type_ids. Lives in main resources. */
-  static final String WITH_TYPES = ReaderSettings.DEFAULT_MODEL;
+  /** The tiny reader that takes input_ids, attention_mask, token_type_ids (BERT layout, like the default reader). */
+  static final String WITH_TYPES = "classpath:models/tiny-qa";
 
   private TinyModels() {}
 

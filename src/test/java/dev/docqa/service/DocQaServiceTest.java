@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The library end to end on the real pieces: Tika extraction, tokenizer-sized passages, the MiniLM embedder, a Lucene
- * index published to a local object store, hybrid retrieval and the TorchScript reader (the tiny random-weight model, so
- * answers are checked for provenance and offsets, not for meaning).
+ * index published to a local object store, hybrid retrieval and the TorchScript reader (the default trained reader;
+ * answers are checked for provenance and offsets here, for meaning in CommandLineEndToEndTest).
  */
 class DocQaServiceTest {
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The real service over a local object store in a test's folder, default settings (the committed tiny reader, the
+ * The real service over a local object store in a test's folder, default settings (the default trained reader, the
  * MiniLM embedder). Close once, after the last call.
  *
  * @param store the store documents and the published index live in

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.docqa.config.ReaderSettings;
 import dev.docqa.eval.EvalReport;
 import dev.docqa.eval.SquadDataset;
 import dev.docqa.models.ModelDirectory;
@@ -30,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReaderTrainerTest {
 
+  /** The tiny random-weight reader (2 layers, hidden 32): trains in seconds. */
+  private static final String TINY_READER = "classpath:models/tiny-qa";
   private static final int MAX_SEQ_LENGTH = 48;
   private static final int DOC_STRIDE = 16;
 
@@ -48,7 +49,7 @@ class ReaderTrainerTest {
   }
 
   private TrainingSettings settings(Path out, int epochs, double learningRate, long maxSteps) {
-    return new TrainingSettings(List.of(train), dev, ReaderSettings.DEFAULT_MODEL, out,
+    return new TrainingSettings(List.of(train), dev, TINY_READER, out,
         out.resolveSibling(out.getFileName() + ".checkpoints"), epochs, 16, learningRate, 0.01, 0.1, MAX_SEQ_LENGTH,
         DOC_STRIDE, 0.0, Objective.SPAN, 0, 7, 1, 10, maxSteps, false);
   }
@@ -71,7 +72,7 @@ class ReaderTrainerTest {
 
   @Test
   void learnsTheMarkerTaskAndWritesAReaderFolder() throws IOException {
-    Path base = ModelResolver.withoutS3(temp.resolve("base")).fetch(ReaderSettings.DEFAULT_MODEL);
+    Path base = ModelResolver.withoutS3(temp.resolve("base")).fetch(TINY_READER);
     double before = devScore(base).overall().exact();
     assertTrue(before < 20, "the random base already scores EM " + before);
 
@@ -92,7 +93,7 @@ class ReaderTrainerTest {
       serving.load(in);
     }
     assertEquals("marker-reader", serving.getProperty("option.modelName"));
-    assertEquals(ReaderSettings.DEFAULT_MODEL, serving.getProperty("docqa.base"));
+    assertEquals(TINY_READER, serving.getProperty("docqa.base"));
     assertEquals("train.json", serving.getProperty("docqa.train.files"));
     assertEquals(Long.toString(result.best().step()), serving.getProperty("docqa.dev.epoch").equals(
         Integer.toString(result.best().epoch())) ? Long.toString(result.best().step()) : "mismatch");
@@ -116,14 +117,14 @@ class ReaderTrainerTest {
     try (Reader in = Files.newBufferedReader(again.resolve("serving.properties"), StandardCharsets.UTF_8)) {
       lineage.load(in);
     }
-    assertEquals(out + " <- " + ReaderSettings.DEFAULT_MODEL, lineage.getProperty("docqa.base"));
+    assertEquals(out + " <- " + TINY_READER, lineage.getProperty("docqa.base"));
     assertTrue(devScore(again).overall().exact() >= 80, "one small step should not undo the training");
   }
 
   @Test
   void sharedNormalisationGroupsEachQuestionWithItsBm25Distractors() {
     Path out = temp.resolve("shared");
-    TrainingSettings shared = new TrainingSettings(List.of(train), null, ReaderSettings.DEFAULT_MODEL, out,
+    TrainingSettings shared = new TrainingSettings(List.of(train), null, TINY_READER, out,
         temp.resolve("shared.checkpoints"), 1, 16, 1e-3, 0.01, 0.1, MAX_SEQ_LENGTH, DOC_STRIDE, 0.0,
         Objective.SHARED_NORM, 2, 7, 1, 10, 3, false);
     ReaderTrainer.Result result = trainer(shared).train(() -> false);
