@@ -10,6 +10,8 @@ import dev.docqa.config.EmbedderSettings;
 import dev.docqa.config.IngestSettings;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.config.StorageSettings;
+import dev.docqa.events.EventFilter;
+import dev.docqa.events.EventReconciler;
 import dev.docqa.models.ModelResolver;
 import dev.docqa.service.DocQaService;
 import dev.docqa.storage.FaultyObjectStore;
@@ -18,7 +20,6 @@ import dev.docqa.storage.PutCondition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,8 +57,8 @@ class IngestBatchTest {
     DocqaSettings settings = DocqaSettings.defaults()
         .withStorage(new StorageSettings(work.resolve("store").toString(), work.resolve("cache"), Duration.ZERO));
     service = DocQaService.open(settings, store, ModelResolver.withoutS3(work.resolve("cache").resolve("models")));
-    handler = new IngestHandler(service, store, PREFIX, new EventFilter(BUCKET, PREFIX),
-        new EventLedger(store, "state/events/", Clock.systemUTC(), Duration.ofMinutes(5)), work.resolve("downloads"));
+    handler = new IngestHandler(new EventReconciler(service, store, PREFIX, new EventFilter(BUCKET, PREFIX),
+        work.resolve("downloads")));
   }
 
   @AfterAll
@@ -159,9 +160,8 @@ class IngestBatchTest {
             Duration.ZERO));
     try (DocQaService poisonService = DocQaService.open(settings, poisonStore,
         ModelResolver.withoutS3(poisonWork.resolve("cache").resolve("models")))) {
-      IngestHandler poisonHandler = new IngestHandler(poisonService, poisonStore, PREFIX, new EventFilter(BUCKET, PREFIX),
-          new EventLedger(poisonStore, "state/events/", Clock.systemUTC(), Duration.ofMinutes(5)),
-          poisonWork.resolve("downloads"));
+      IngestHandler poisonHandler = new IngestHandler(new EventReconciler(poisonService, poisonStore, PREFIX,
+          new EventFilter(BUCKET, PREFIX), poisonWork.resolve("downloads")));
       List<String> records = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         poisonStore.put(PREFIX + "good-" + i + ".txt", ("The curlew count " + i + " was taken at mudflat" + i + ".")
