@@ -80,6 +80,8 @@ class EventOrderConcurrencyTest {
       Deliveries deliveries = new Deliveries();
       long began;
       double seconds;
+      Map<String, List<Row>> afterChanges;
+      Map<String, List<Row>> afterLateEvents;
       try {
         ObjectStore bucket = S3ObjectStore.open(server.connection(), BUCKET, ROOT);
         resources.add(bucket);
@@ -88,8 +90,13 @@ class EventOrderConcurrencyTest {
         for (int w = 0; w < writers; w++) {
           FaultyObjectStore store = new FaultyObjectStore(S3ObjectStore.open(server.connection(), BUCKET, ROOT));
           resources.add(store);
-          // The bucket moves on right after a writer read a document, half the time: its download is now old.
-          store.afterEachDownload(key -> history.maybeAdvance(key).ifPresent(e -> deliveries.add(e, COPIES)));
+          // The bucket moves on right after a writer read a document, half the time: its download is now old. Then,
+          // while another writer is free to take it, the reader waits until the newer event was handled: the reader's
+          // commit comes after the newer one, the order in which an older event used to win.
+          store.afterEachDownload(key -> history.maybeAdvance(key).ifPresent(newer -> {
+            deliveries.add(newer, COPIES);
+            deliveries.awaitHandledWhileAnotherWriterIsFree(newer, writers);
+          }));
           DocQaService service = TestServices.open(store, work.resolve("writer-" + w), Duration.ZERO);
           resources.add(service);
           reconcilers.add(new EventReconciler(service, store, PREFIX, new EventFilter(BUCKET, ROOT + PREFIX),
@@ -120,7 +127,7 @@ class EventOrderConcurrencyTest {
                   }
                 }
               } finally {
-                deliveries.done();
+                deliveries.done(batch);
               }
             }
             return null;
@@ -136,11 +143,13 @@ class EventOrderConcurrencyTest {
           }
           deliveries.add(next.get(), COPIES);
         }
+        afterChanges = newestDocuments(bucket, work.resolve("check-changes"));
         List<DocumentEvent> late = new ArrayList<>(history.produced());
         Collections.shuffle(late, new Random(SEED + 1));
         deliveries.addAll(late);
         deliveries.awaitIdle();
         seconds = (System.nanoTime() - began) / 1e9;
+        afterLateEvents = newestDocuments(bucket, work.resolve("check-late"));
         running.set(false);
         for (Future<?> writer : writerTasks) {
           writer.get(1, TimeUnit.MINUTES);
@@ -153,12 +162,12 @@ class EventOrderConcurrencyTest {
           resource.close();
         }
       }
-
-      try (ObjectStore bucket = S3ObjectStore.open(server.connection(), BUCKET, ROOT)) {
-        Map<String, List<Row>> newest = new PublishedCommits(bucket, "index/", work.resolve("check")).newestDocuments();
-        verify(writers, reference, history, newest, tally, deliveries.delivered(), seconds);
-      }
+      verify(writers, reference, history, afterChanges, afterLateEvents, tally, deliveries.delivered(), seconds);
     }
+  }
+
+  private static Map<String, List<Row>> newestDocuments(ObjectStore bucket, Path workDir) {
+    return new PublishedCommits(bucket, "index/", workDir).newestDocuments();
   }
 
   /**
@@ -224,40 +233,60 @@ class EventOrderConcurrencyTest {
     return new DocumentEvent(DocumentEvent.Kind.CREATED, BUCKET, ROOT + PREFIX + id, etag, null, sequencer, null);
   }
 
-  private static void verify(int writers, ReferenceVersions reference, History history, Map<String, List<Row>> newest,
-      Map<DocumentResult.Status, Integer> tally, int delivered, double seconds) {
-    int lost = 0;
-    int stale = 0;
-    int mixed = 0;
-    List<String> problems = new ArrayList<>();
-    for (int doc = 0; doc < DOCUMENTS; doc++) {
-      String id = SyntheticDocuments.id(doc);
-      int expected = history.last(doc);
-      List<Row> rows = newest.get(id);
-      if (rows == null) {
-        if (expected != DELETE) {
-          lost++;
-          problems.add(id + " is missing; its newest event put version " + expected);
+  /** What a commit holds against each document's newest event. */
+  private record Check(int lost, int stale, int mixed, List<String> problems) {
+
+    static Check of(String when, ReferenceVersions reference, History history, Map<String, List<Row>> newest) {
+      int lost = 0;
+      int stale = 0;
+      int mixed = 0;
+      List<String> problems = new ArrayList<>();
+      for (int doc = 0; doc < DOCUMENTS; doc++) {
+        String id = SyntheticDocuments.id(doc);
+        int expected = history.last(doc);
+        List<Row> rows = newest.get(id);
+        if (rows == null) {
+          if (expected != DELETE) {
+            lost++;
+            problems.add(when + ": " + id + " is missing; its newest event put version " + expected);
+          }
+          continue;
         }
-        continue;
+        int version = reference.versionOf(id, rows);
+        if (version < 0) {
+          mixed++;
+          problems.add(when + ": " + id + " is no whole version: " + rows.size() + " passages");
+        } else if (version != expected) {
+          stale++;
+          problems.add(when + ": " + id + " holds version " + version + "; its newest event "
+              + (expected == DELETE ? "deleted it" : "put version " + expected));
+        }
       }
-      int version = reference.versionOf(id, rows);
-      if (version < 0) {
-        mixed++;
-        problems.add(id + " is no whole version: " + rows.size() + " passages");
-      } else if (version != expected) {
-        stale++;
-        problems.add(id + " holds version " + version + "; its newest event "
-            + (expected == DELETE ? "deleted it" : "put version " + expected));
-      }
+      return new Check(lost, stale, mixed, problems);
     }
+  }
+
+  private static void verify(int writers, ReferenceVersions reference, History history,
+      Map<String, List<Row>> afterChanges, Map<String, List<Row>> afterLateEvents,
+      Map<DocumentResult.Status, Integer> tally, int delivered, double seconds) {
+    Check changes = Check.of("after the changes", reference, history, afterChanges);
+    Check late = Check.of("after the late events", reference, history, afterLateEvents);
     System.out.printf(Locale.ROOT, "{\"test\":\"event_order\",\"seed\":%d,\"writers\":%d,\"documents\":%d,"
             + "\"changes\":%d,\"events_delivered\":%d,\"results\":%s,\"lost\":%d,\"stale\":%d,\"mixed\":%d,"
             + "\"seconds\":%.1f,\"events_per_s\":%.1f}%n",
-        SEED, writers, DOCUMENTS, history.produced().size(), delivered, new TreeMap<>(tally), lost, stale, mixed,
-        seconds, delivered / seconds);
+        SEED, writers, DOCUMENTS, history.produced().size(), delivered, json(tally), changes.lost() + late.lost(),
+        changes.stale() + late.stale(), changes.mixed() + late.mixed(), seconds, delivered / seconds);
+    List<String> problems = new ArrayList<>(changes.problems());
+    problems.addAll(late.problems());
     assertEquals(List.of(), problems);
     assertTrue(tally.getOrDefault(DocumentResult.Status.STALE, 0) > 0, "duplicates and late events were delivered");
+  }
+
+  private static String json(Map<DocumentResult.Status, Integer> tally) {
+    StringBuilder json = new StringBuilder("{");
+    new TreeMap<>(tally).forEach((status, count) ->
+        json.append(json.length() > 1 ? "," : "").append('"').append(status).append("\":").append(count));
+    return json.append('}').toString();
   }
 
   /**
@@ -353,22 +382,25 @@ class EventOrderConcurrencyTest {
   private static final class Deliveries {
 
     private final List<DocumentEvent> waiting = new ArrayList<>();
+    // Copies of each event waiting or being handled.
+    private final Map<DocumentEvent, Integer> outstanding = new HashMap<>();
     private int busy;
     private int delivered;
+    private int holding;
 
     synchronized void add(DocumentEvent event, int copies) {
       for (int c = 0; c < copies; c++) {
         waiting.add(event);
+        outstanding.merge(event, 1, Integer::sum);
       }
       notifyAll();
     }
 
     synchronized void addAll(List<DocumentEvent> events) {
-      waiting.addAll(events);
-      notifyAll();
+      events.forEach(event -> add(event, 1));
     }
 
-    /** One to three waiting events, chosen at random; the caller must call {@link #done()} unless none came. */
+    /** One to three waiting events, chosen at random; the caller must call {@link #done} unless none came. */
     synchronized List<DocumentEvent> take(Random random) {
       List<DocumentEvent> batch = new ArrayList<>();
       int size = Math.min(waiting.size(), 1 + random.nextInt(3));
@@ -382,9 +414,38 @@ class EventOrderConcurrencyTest {
       return batch;
     }
 
-    synchronized void done() {
+    /** The batch {@link #take} gave is handled. */
+    synchronized void done(List<DocumentEvent> batch) {
+      batch.forEach(event -> outstanding.merge(event, -1, (a, b) -> a + b == 0 ? null : a + b));
       busy--;
       notifyAll();
+    }
+
+    /**
+     * Waits until every copy of {@code event} was handled, unless that could leave no writer free to handle it: at
+     * most {@code writers - 1} writers wait at once (none when there is one writer), and none longer than 30 s.
+     */
+    void awaitHandledWhileAnotherWriterIsFree(DocumentEvent event, int writers) {
+      synchronized (this) {
+        if (holding >= writers - 1) {
+          return;
+        }
+        holding++;
+      }
+      try {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        synchronized (this) {
+          while (outstanding.containsKey(event) && System.nanoTime() < deadline) {
+            wait(100);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        synchronized (this) {
+          holding--;
+        }
+      }
     }
 
     /** Waits until no event waits and no writer works. */
