@@ -168,7 +168,8 @@ final class IngestDocuments {
           indexed++;
           passages += outcome.passages();
         }
-        case UNCHANGED -> unchanged++;
+        // STALE needs an event sequencer, which the command line never gives; it changed nothing, like UNCHANGED.
+        case UNCHANGED, STALE -> unchanged++;
         case DUPLICATE -> duplicates++;
         case FAILED, ERROR -> failed++;
       }
@@ -279,6 +280,7 @@ final class IngestDocuments {
     return switch (outcome.status()) {
       case INDEXED -> "indexed " + Plural.of(outcome.passages(), "passage");
       case UNCHANGED -> "unchanged";
+      case STALE -> "skipped: the index holds a newer change (sequencer " + outcome.error() + ")";
       case DUPLICATE -> "skipped: the same file is already indexed as " + outcome.error();
       case FAILED -> "FAILED: " + outcome.error();
       case ERROR -> "ERROR (retry may help): " + outcome.error();

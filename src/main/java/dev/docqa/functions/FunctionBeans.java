@@ -2,6 +2,8 @@ package dev.docqa.functions;
 
 import dev.docqa.config.DocqaSettings;
 import dev.docqa.config.StorageSettings;
+import dev.docqa.events.EventFilter;
+import dev.docqa.events.EventReconciler;
 import dev.docqa.models.ModelResolver;
 import dev.docqa.service.DocQa;
 import dev.docqa.service.DocQaService;
@@ -15,7 +17,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
-import java.time.Clock;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -95,12 +96,11 @@ public class FunctionBeans {
                       + storage.location()));
       storePrefix = "";
     }
-    return new IngestHandler(
+    return new IngestHandler(new EventReconciler(
         docQa,
         store,
         storage.documentPrefix(),
         new EventFilter(bucket, storePrefix + storage.documentPrefix()),
-        new EventLedger(store, storage.indexPrefix() + "events/", Clock.systemUTC(), storage.gcGrace()),
-        storage.cacheDir().resolve("downloads"));
+        storage.cacheDir().resolve("downloads")));
   }
 }

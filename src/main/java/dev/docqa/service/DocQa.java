@@ -21,7 +21,9 @@ public interface DocQa extends AutoCloseable {
   /**
    * {@link #ingest} for several documents, each with its own outcome, in order. Implementations may publish all the
    * changes as one commit (the service does: one index update instead of one per document); this default ingests them
-   * one by one.
+   * one by one. A document whose {@link DocumentSource#sequencer()} is not newer than the one the index holds for it
+   * is {@link IngestOutcome.Status#STALE} in implementations that keep event order; this default keeps none and
+   * refuses sequencers.
    *
    * @throws dev.docqa.InvalidInputException when two documents share an id
    * @throws dev.docqa.DocqaException when publishing fails: none of the batch's changes is then published, and the
@@ -37,6 +39,9 @@ public interface DocQa extends AutoCloseable {
    */
   default List<IngestOutcome> ingestAll(List<DocumentSource> documents, IngestListener listener) {
     DocumentSource.requireDistinctIds(documents);
+    if (documents.stream().anyMatch(d -> d.sequencer() != null)) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no event order");
+    }
     return documents.stream().map(d -> {
       IngestOutcome outcome = ingest(d.documentId(), d.content(), d.sourceVersion());
       listener.prepared(outcome);
@@ -46,6 +51,22 @@ public interface DocQa extends AutoCloseable {
 
   /** Removes every passage of the document; {@code false} when it was not indexed. */
   boolean delete(String documentId);
+
+  /**
+   * Removes the document as the change of an S3 event with {@code sequencer}: only when that is newer than the
+   * sequencer the index holds for it, and then recorded as a tombstone, so an older event applied later changes
+   * nothing. A {@code null} sequencer deletes unconditionally. This default keeps no order, so it accepts only
+   * {@code null}.
+   *
+   * @throws dev.docqa.InvalidInputException when {@code sequencer} is not 1 to 64 hex digits
+   */
+  default DeleteOutcome delete(String documentId, String sequencer) {
+    if (sequencer != null) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no event order");
+    }
+    return new DeleteOutcome(documentId,
+        delete(documentId) ? DeleteOutcome.Status.DELETED : DeleteOutcome.Status.ABSENT, null);
+  }
 
   /**
    * Removes the documents in one index update and returns the ids that were indexed (the others are ignored), in the

@@ -10,9 +10,11 @@ import dev.docqa.config.StorageSettings;
 import dev.docqa.document.Passage;
 import dev.docqa.embedding.Embedder;
 import dev.docqa.embedding.Embedders;
+import dev.docqa.indexing.AppliedSequencers;
 import dev.docqa.indexing.DocumentPassages;
 import dev.docqa.indexing.IndexedDocument;
 import dev.docqa.indexing.PassageWrites;
+import dev.docqa.indexing.Sequencers;
 import dev.docqa.indexing.VectorFormat;
 import dev.docqa.ingestion.DocumentExtractor;
 import dev.docqa.ingestion.ExtractedDocument;
@@ -34,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +48,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.search.IndexSearcher;
 
 /**
@@ -53,7 +57,9 @@ import org.apache.lucene.search.IndexSearcher;
  *
  * <p>{@link #open} loads the reader, the embedder and the tokenizer once. Thread-safe: asks run concurrently; ingests
  * are serialised by the index publisher, and concurrent writers in other processes are reconciled through the store's
- * compare-and-swap. Close once, after the last call.
+ * compare-and-swap. Changes that carry an S3 event sequencer are ordered by the sequencers the commit itself holds
+ * ({@link AppliedSequencers}), so of two writers the one with the older event changes nothing, whoever commits last.
+ * Close once, after the last call.
  */
 public final class DocQaService implements DocQa {
 
@@ -240,7 +246,7 @@ public final class DocQaService implements DocQa {
     Map<String, String> batchOrigins = new HashMap<>();
     for (int i = 0; i < documents.size(); i++) {
       DocumentSource source = documents.get(i);
-      Optional<IngestOutcome> refused = checkOrigin(source, batchOrigins);
+      Optional<IngestOutcome> refused = checkOrigin(source, batchOrigins).or(() -> checkOrder(source));
       if (refused.isPresent()) {
         outcomes[i] = refused.get();
         listener.prepared(outcomes[i]);
@@ -255,8 +261,11 @@ public final class DocQaService implements DocQa {
         listener.prepared(outcomes[i]);
         continue;
       }
-      // Cheap pre-check on the local replica; the authoritative same-hash check runs inside the index change.
-      if (PassageWrites.isCurrent(indexedDocument(source.documentId()), document.contentHash(), source.origin())) {
+      // Cheap pre-check on the local replica; the authoritative same-hash check runs inside the index change. Not for
+      // an ordered change: the same content under a newer sequencer must still be recorded, and only the newest commit
+      // can say whether the content is the same there (a replica behind it may hold the very version this replaces).
+      if (source.sequencer() == null
+          && PassageWrites.isCurrent(indexedDocument(source.documentId()), document.contentHash(), source.origin())) {
         outcomes[i] = new IngestOutcome(source.documentId(), IngestOutcome.Status.UNCHANGED, 0, null);
         listener.prepared(outcomes[i]);
         continue;
@@ -284,17 +293,72 @@ public final class DocQaService implements DocQa {
           source.origin(), Instant.now()));
     }
     if (!changes.isEmpty()) {
-      List<Boolean> written =
-          publisher.update(writer -> PassageWrites.replaceAll(writer, changes, embedder.dimension())).value();
+      List<String> sequencers = pending.stream().map(i -> documents.get(i).sequencer()).toList();
+      List<IngestOutcome> published =
+          publisher.update(writer -> writeInOrder(writer, changes, sequencers, Instant.now())).value();
       refreshAfterCommit();
       for (int c = 0; c < changes.size(); c++) {
-        DocumentPassages change = changes.get(c);
-        outcomes[pending.get(c)] = written.get(c)
-            ? new IngestOutcome(change.documentId(), IngestOutcome.Status.INDEXED, change.passages().size(), null)
-            : new IngestOutcome(change.documentId(), IngestOutcome.Status.UNCHANGED, 0, null);
+        outcomes[pending.get(c)] = published.get(c);
       }
     }
     return List.of(outcomes);
+  }
+
+  /**
+   * The index change of {@link #ingestAll}: compares each change's sequencer with the one in the commit being changed
+   * (the newest, again after a lost publish race), writes the changes that are newer or unordered, and records their
+   * sequencers in the same commit.
+   *
+   * @return each change's outcome, in order
+   */
+  private List<IngestOutcome> writeInOrder(IndexWriter writer, List<DocumentPassages> changes, List<String> sequencers,
+      Instant now) throws IOException {
+    AppliedSequencers applied = AppliedSequencers.of(writer);
+    List<DocumentPassages> admitted = new ArrayList<>();
+    for (int c = 0; c < changes.size(); c++) {
+      if (applied.admits(changes.get(c).documentId(), sequencers.get(c))) {
+        admitted.add(changes.get(c));
+      }
+    }
+    Iterator<Boolean> written = PassageWrites.replaceAll(writer, admitted, embedder.dimension()).iterator();
+    List<IngestOutcome> outcomes = new ArrayList<>(changes.size());
+    for (int c = 0; c < changes.size(); c++) {
+      DocumentPassages change = changes.get(c);
+      String id = change.documentId();
+      if (!applied.admits(id, sequencers.get(c))) {
+        outcomes.add(stale(id, applied.entry(id).orElseThrow()));
+        continue;
+      }
+      applied.record(id, sequencers.get(c), change.passages().isEmpty(), now);
+      outcomes.add(written.next()
+          ? new IngestOutcome(id, IngestOutcome.Status.INDEXED, change.passages().size(), null)
+          : new IngestOutcome(id, IngestOutcome.Status.UNCHANGED, 0, null));
+    }
+    applied.writeTo(writer, now);
+    return outcomes;
+  }
+
+  /**
+   * {@code STALE} when the source's sequencer is not newer than the one the local replica's commit holds: a duplicate
+   * or late event, dropped before extraction. The replica may lag, never lead, so a newer commit can only hold a newer
+   * sequencer; the authoritative comparison runs in the index change.
+   */
+  private Optional<IngestOutcome> checkOrder(DocumentSource source) {
+    if (source.sequencer() == null) {
+      return Optional.empty();
+    }
+    try (IndexSnapshot snapshot = replica.acquire()) {
+      AppliedSequencers applied = AppliedSequencers.of(snapshot.reader());
+      return applied.admits(source.documentId(), source.sequencer())
+          ? Optional.empty()
+          : Optional.of(stale(source.documentId(), applied.entry(source.documentId()).orElseThrow()));
+    } catch (IOException e) {
+      throw new DocqaException("cannot read the applied sequencers of the index: " + e.getMessage(), e);
+    }
+  }
+
+  private static IngestOutcome stale(String documentId, AppliedSequencers.Entry newer) {
+    return new IngestOutcome(documentId, IngestOutcome.Status.STALE, 0, newer.sequencer());
   }
 
   /**
@@ -363,10 +427,31 @@ public final class DocQaService implements DocQa {
 
   @Override
   public boolean delete(String documentId) {
+    return delete(documentId, null).status() == DeleteOutcome.Status.DELETED;
+  }
+
+  @Override
+  public DeleteOutcome delete(String documentId, String sequencer) {
     requireDocumentId(documentId);
-    boolean deleted = publisher.update(writer -> PassageWrites.delete(writer, documentId)).value();
+    if (sequencer != null && !Sequencers.isValid(sequencer)) {
+      throw new InvalidInputException(
+          "a sequencer must be 1 to 64 hex digits; documentId=" + documentId + ", sequencer=" + sequencer);
+    }
+    Instant now = Instant.now();
+    DeleteOutcome outcome = publisher.update(writer -> {
+      AppliedSequencers applied = AppliedSequencers.of(writer);
+      if (!applied.admits(documentId, sequencer)) {
+        return new DeleteOutcome(documentId, DeleteOutcome.Status.STALE,
+            applied.entry(documentId).orElseThrow().sequencer());
+      }
+      boolean deleted = PassageWrites.delete(writer, documentId);
+      // Recorded even when the document was absent: an older event still in flight must not bring it back.
+      applied.record(documentId, sequencer, true, now);
+      applied.writeTo(writer, now);
+      return new DeleteOutcome(documentId, deleted ? DeleteOutcome.Status.DELETED : DeleteOutcome.Status.ABSENT, null);
+    }).value();
     refreshAfterCommit();
-    return deleted;
+    return outcome;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.docqa.service;
 
 import dev.docqa.InvalidInputException;
+import dev.docqa.indexing.Sequencers;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -19,9 +20,12 @@ import java.util.Set;
  *     another id, and find documents whose files are gone
  * @param replaceOtherOrigin whether this content may replace a document that another origin (a file that still
  *     exists) holds under the same id: a new version of the document from another place
+ * @param sequencer the S3 {@code sequencer} of the event this content answers, {@code null} for none: a change with one
+ *     is applied only when it is newer than the one the index commit holds for the document (see
+ *     {@link dev.docqa.indexing.AppliedSequencers}); a change without one is always applied
  */
-public record DocumentSource(
-    String documentId, Path content, String sourceVersion, String origin, boolean replaceOtherOrigin) {
+public record DocumentSource(String documentId, Path content, String sourceVersion, String origin,
+    boolean replaceOtherOrigin, String sequencer) {
 
   public DocumentSource {
     if (documentId == null || documentId.isBlank()) {
@@ -31,16 +35,31 @@ public record DocumentSource(
       throw new InvalidInputException("content must be a file; documentId=" + documentId);
     }
     origin = origin == null ? "" : origin;
+    if (sequencer != null && !Sequencers.isValid(sequencer)) {
+      throw new InvalidInputException(
+          "a sequencer must be 1 to 64 hex digits; documentId=" + documentId + ", sequencer=" + sequencer);
+    }
+  }
+
+  /** A document without an event sequencer. */
+  public DocumentSource(
+      String documentId, Path content, String sourceVersion, String origin, boolean replaceOtherOrigin) {
+    this(documentId, content, sourceVersion, origin, replaceOtherOrigin, null);
   }
 
   /** A document whose id names its source (no origin). */
   public DocumentSource(String documentId, Path content, String sourceVersion) {
-    this(documentId, content, sourceVersion, "", false);
+    this(documentId, content, sourceVersion, "", false, null);
+  }
+
+  /** An object-store document whose change is ordered by the S3 event {@code sequencer} ({@code null}: unordered). */
+  public static DocumentSource ofEvent(String documentId, Path content, String sourceVersion, String sequencer) {
+    return new DocumentSource(documentId, content, sourceVersion, "", false, sequencer);
   }
 
   /** A document from {@code origin} that never replaces another origin's document. */
   public DocumentSource(String documentId, Path content, String sourceVersion, String origin) {
-    this(documentId, content, sourceVersion, origin, false);
+    this(documentId, content, sourceVersion, origin, false, null);
   }
 
   /** @throws InvalidInputException when two documents share an id: which version should win would be a guess */

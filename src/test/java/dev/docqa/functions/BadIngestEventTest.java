@@ -9,12 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.InvalidInputException;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.document.Passage;
+import dev.docqa.events.EventFilter;
+import dev.docqa.events.EventReconciler;
 import dev.docqa.service.LocalDocQa;
 import dev.docqa.storage.PutCondition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,9 +53,8 @@ class BadIngestEventTest {
     // A document that stays, so the index is never empty and questions always have something to search.
     Path seed = java.nio.file.Files.writeString(work.resolve("seed.txt"), "Ingrid Solberg kept Varnholm Light.");
     docqa.service().ingest("seed.txt", seed, "1");
-    handler = new IngestHandler(docqa.service(), docqa.store(), prefix, new EventFilter(BUCKET, prefix),
-        new EventLedger(docqa.store(), "state/events/", Clock.systemUTC(), Duration.ofMinutes(5)),
-        work.resolve("downloads"));
+    handler = new IngestHandler(new EventReconciler(docqa.service(), docqa.store(), prefix,
+        new EventFilter(BUCKET, prefix), work.resolve("downloads")));
   }
 
   @AfterAll

@@ -10,6 +10,8 @@ import dev.docqa.config.EmbedderSettings;
 import dev.docqa.config.IngestSettings;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.config.StorageSettings;
+import dev.docqa.events.EventFilter;
+import dev.docqa.events.EventReconciler;
 import dev.docqa.models.ModelResolver;
 import dev.docqa.service.DocQaService;
 import dev.docqa.storage.FaultyObjectStore;
@@ -18,7 +20,6 @@ import dev.docqa.storage.PutCondition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,8 +57,8 @@ class IngestBatchTest {
     DocqaSettings settings = DocqaSettings.defaults()
         .withStorage(new StorageSettings(work.resolve("store").toString(), work.resolve("cache"), Duration.ZERO));
     service = DocQaService.open(settings, store, ModelResolver.withoutS3(work.resolve("cache").resolve("models")));
-    handler = new IngestHandler(service, store, PREFIX, new EventFilter(BUCKET, PREFIX),
-        new EventLedger(store, "state/events/", Clock.systemUTC(), Duration.ofMinutes(5)), work.resolve("downloads"));
+    handler = new IngestHandler(new EventReconciler(service, store, PREFIX, new EventFilter(BUCKET, PREFIX),
+        work.resolve("downloads")));
   }
 
   @AfterAll
@@ -109,30 +110,28 @@ class IngestBatchTest {
   }
 
   /**
-   * Bookkeeping that fails after the commit (the ledger's write) fails that document's message only: the batch's
-   * commit stands, the other messages are acknowledged, and the redelivery records the change without a new commit.
+   * A redelivered batch (the same messages, sequencers and all) is acknowledged and commits nothing: the commit holds
+   * those sequencers already. A newer event for unchanged content commits its sequencer alone, so an older event still
+   * in flight elsewhere cannot replace the content afterwards.
    */
   @Test
-  void aBookkeepingFailureAfterTheCommitRetriesOnlyThatMessage() throws Exception {
+  void aRedeliveredBatchCommitsNothingAndANewerSequencerIsRecorded() throws Exception {
     List<String> ids = upload(3);
-    String unlucky = ids.get(1);
+    List<String> records = ids.stream().map(IngestBatchTest::created).toList();
+    assertEquals(List.of(), handle(records));
     int manifests = manifests();
 
-    AtomicInteger ledgerWrites = new AtomicInteger();
-    // The ledger is written once per applied document, in batch order: the second write is the unlucky one's.
-    store.failPutsOf(key -> key.startsWith("state/events/") && ledgerWrites.incrementAndGet() == 2);
-    List<String> retried;
-    try {
-      retried = handle(ids.stream().map(IngestBatchTest::created).toList());
-    } finally {
-      store.heal();
-    }
+    assertEquals(List.of(), handle(records), "duplicates are acknowledged");
+    assertEquals(manifests, manifests(), "and commit nothing");
 
-    assertEquals(List.of("m1"), retried, "only the message whose bookkeeping failed");
-    assertEquals(manifests + 1, manifests(), "one commit for the batch");
-    ids.forEach(id -> assertTrue(indexed(id), id));
-    assertEquals(List.of(), handle(List.of(created(unlucky))), "the redelivery records it");
-    assertEquals(manifests + 1, manifests(), "and commits nothing: the content is unchanged");
+    String older = records.get(0);
+    assertEquals(List.of(), handle(List.of(created(ids.get(0)))));
+    assertEquals(manifests + 1, manifests(), "the newer sequencer of unchanged content is committed");
+    store.put(PREFIX + ids.get(0), "The heron count was abandoned in the fog.".getBytes(StandardCharsets.UTF_8),
+        new PutCondition.Always());
+    assertEquals(List.of(), handle(List.of(older)), "a late event is acknowledged");
+    assertEquals(manifests + 1, manifests(), "and changes nothing");
+    assertTrue(indexed(ids.get(0)), "the content its newest event saw stays");
   }
 
   /**
@@ -159,9 +158,8 @@ class IngestBatchTest {
             Duration.ZERO));
     try (DocQaService poisonService = DocQaService.open(settings, poisonStore,
         ModelResolver.withoutS3(poisonWork.resolve("cache").resolve("models")))) {
-      IngestHandler poisonHandler = new IngestHandler(poisonService, poisonStore, PREFIX, new EventFilter(BUCKET, PREFIX),
-          new EventLedger(poisonStore, "state/events/", Clock.systemUTC(), Duration.ofMinutes(5)),
-          poisonWork.resolve("downloads"));
+      IngestHandler poisonHandler = new IngestHandler(new EventReconciler(poisonService, poisonStore, PREFIX,
+          new EventFilter(BUCKET, PREFIX), poisonWork.resolve("downloads")));
       List<String> records = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         poisonStore.put(PREFIX + "good-" + i + ".txt", ("The curlew count " + i + " was taken at mudflat" + i + ".")

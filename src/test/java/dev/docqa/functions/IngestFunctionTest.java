@@ -15,6 +15,8 @@ import dev.docqa.config.DocqaSettings;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.config.StorageSettings;
 import dev.docqa.document.Passage;
+import dev.docqa.events.EventFilter;
+import dev.docqa.events.EventReconciler;
 import dev.docqa.indexing.PassageWrites;
 import dev.docqa.models.ModelResolver;
 import dev.docqa.replication.EmptyIndexException;
@@ -35,7 +37,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,10 +94,9 @@ class IngestFunctionTest {
               storage.documentPrefix(), storage.indexPrefix(), storage.gcGrace(), null, storage.s3Region(), false)),
           otherStore, ModelResolver.withoutS3(cache.resolve("models")));
     }
-    return new IngestHandler(otherService, otherStore, storage.documentPrefix(),
+    return new IngestHandler(new EventReconciler(otherService, otherStore, storage.documentPrefix(),
         new EventFilter(S3ProxyResource.BUCKET, S3ProxyResource.STORE_PREFIX + storage.documentPrefix()),
-        new EventLedger(otherStore, storage.indexPrefix() + "events/", Clock.systemUTC(), storage.gcGrace()),
-        storage.cacheDir().resolveSibling("other-downloads"));
+        storage.cacheDir().resolveSibling("other-downloads")));
   }
 
   private void upload(String documentId, String text) {

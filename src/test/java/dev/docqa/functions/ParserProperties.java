@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.InvalidInputException;
+import dev.docqa.events.DocumentEvent;
 import dev.docqa.service.AskRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

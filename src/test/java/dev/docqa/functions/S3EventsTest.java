@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.InvalidInputException;
+import dev.docqa.events.DocumentEvent;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class S3EventsTest {
@@ -103,7 +103,6 @@ class S3EventsTest {
     assertTrue(e.getMessage().contains("m7") && e.getMessage().contains("sequencer=zz-not-hex"), e.getMessage());
     assertThrows(InvalidInputException.class, () -> S3Events.of(parse("{\"Records\":["
         + s3Record("ObjectCreated:Put", "b", "docs/a", "0".repeat(65)) + "]}").getRecords().get(0)));
-    assertThrows(IllegalArgumentException.class, () -> Sequencers.compare("zz", "01"));
   }
 
   /** Every event dropped before reconciliation says why, in one JSON line with {@code event} ingest.ignored. */
@@ -145,33 +144,5 @@ class S3EventsTest {
     assertEquals("docs/a", ignored.get(0).get("key").asText());
     assertTrue(ignored.get(1).get("reason").asText().contains("s3:TestEvent"), ignored.toString());
     assertEquals("m2", ignored.get(1).get("messageId").asText());
-  }
-
-  @Test
-  void sequencersCompareAfterRightPadding() {
-    assertTrue(Sequencers.compare("0055AED6DCD90281E5", "0055AED6DCD90281E6") < 0);
-    assertTrue(Sequencers.compare("0055AED6DCD9028200", "0055AED6DCD90281E5") > 0);
-    // Lengths differ: "0A" is "0A00" against "0A01".
-    assertTrue(Sequencers.compare("0A", "0A01") < 0);
-    assertEquals(0, Sequencers.compare("0A", "0A00"));
-    assertTrue(Sequencers.compare("0b", "0A") > 0, "hex case does not matter");
-    assertTrue(Sequencers.isNewer("01", null));
-    assertFalse(Sequencers.isNewer("01", "01"));
-    assertEquals(
-        List.of("01", "0100FF", "02"),
-        java.util.stream.Stream.of("02", "0100FF", "01").sorted(Sequencers.ORDER).toList());
-  }
-
-  @Test
-  void theFilterKeepsOneBucketAndPrefix() {
-    EventFilter filter = new EventFilter("b", "store/docs/");
-    assertEquals(Optional.of("a/b.pdf"), filter.documentId(event("b", "store/docs/a/b.pdf")));
-    assertEquals(Optional.empty(), filter.documentId(event("other", "store/docs/a.pdf")));
-    assertEquals(Optional.empty(), filter.documentId(event("b", "store/index/x")));
-    assertEquals(Optional.empty(), filter.documentId(event("b", "store/docs/folder/")));
-  }
-
-  private static DocumentEvent event(String bucket, String key) {
-    return new DocumentEvent(DocumentEvent.Kind.CREATED, bucket, key, "e", null, "01", null);
   }
 }

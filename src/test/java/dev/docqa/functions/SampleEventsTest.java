@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.config.StorageSettings;
+import dev.docqa.events.DocumentEvent;
 import dev.docqa.service.AskRequest;
 import java.io.IOException;
 import java.nio.file.Path;

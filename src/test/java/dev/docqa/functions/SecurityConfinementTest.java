@@ -9,6 +9,8 @@ import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.InvalidInputException;
 import dev.docqa.config.RetrieverMode;
+import dev.docqa.events.EventFilter;
+import dev.docqa.events.EventReconciler;
 import dev.docqa.service.AnswerView;
 import dev.docqa.service.AskRequest;
 import dev.docqa.service.LocalDocQa;
@@ -24,8 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -83,9 +83,8 @@ class SecurityConfinementTest {
     Files.createSymbolicLink(documents.resolve("private-link.txt"), root.resolve("private.txt"));
     Files.createSymbolicLink(documents.resolve("alias.txt"), Path.of("inside.txt"));
     docqa.service().ingest("inside.txt", documents.resolve("inside.txt"), "v1");
-    ingest = new IngestHandler(docqa.service(), docqa.store(), prefix, new EventFilter(BUCKET, prefix),
-        new EventLedger(docqa.store(), "state/events/", Clock.systemUTC(), Duration.ofMinutes(5)),
-        work.resolve("downloads"));
+    ingest = new IngestHandler(new EventReconciler(docqa.service(), docqa.store(), prefix,
+        new EventFilter(BUCKET, prefix), work.resolve("downloads")));
     ask = new AskHandler(docqa.service());
   }
 

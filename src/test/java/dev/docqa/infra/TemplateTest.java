@@ -221,7 +221,7 @@ class TemplateTest {
   }
 
   @Test
-  void ingestIsTheSingleWriterFedInBatchesWithPartialFailures() {
+  void ingestRunsAtItsReservedConcurrencyFedInBatchesWithPartialFailures() {
     JsonNode ingest = template.properties("IngestFunction");
     assertEquals(ref("IngestConcurrency"), ingest.path("ReservedConcurrentExecutions"));
     assertEquals("1", parameterDefault("IngestConcurrency"));

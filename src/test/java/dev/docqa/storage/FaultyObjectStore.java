@@ -5,18 +5,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * A store that steps in before chosen writes or downloads: it fails them, as a crash or an outage at that point would
  * (the failing call has no effect on the store beneath), or runs an action once first, to force an interleaving with
- * another writer. The seam for the "killed between upload and manifest" and race tests. Thread-safe.
+ * another writer, or after each download, to change the store right after it was read. The seam for the "killed
+ * between upload and manifest" and race tests. Thread-safe.
  */
 public final class FaultyObjectStore implements ObjectStore {
 
   private final ObjectStore delegate;
   private volatile Predicate<String> failWrite = key -> false;
   private volatile Predicate<String> failDownload = key -> false;
+  private volatile Consumer<String> afterDownload = key -> {};
   private final AtomicReference<Interception> once = new AtomicReference<>();
 
   private record Interception(Predicate<String> keys, Runnable action) {}
@@ -40,10 +43,19 @@ public final class FaultyObjectStore implements ObjectStore {
     once.set(new Interception(keys, action));
   }
 
+  /**
+   * Runs {@code action} with the key on the downloading thread after every later download, until {@link #heal()}: the
+   * store can change right after a reader read it.
+   */
+  public void afterEachDownload(Consumer<String> action) {
+    afterDownload = action;
+  }
+
   /** Lets every call through again. */
   public void heal() {
     failWrite = key -> false;
     failDownload = key -> false;
+    afterDownload = key -> {};
     once.set(null);
   }
 
@@ -73,6 +85,7 @@ public final class FaultyObjectStore implements ObjectStore {
       throw new StorageException("injected download failure of " + key, null);
     }
     delegate.download(key, target);
+    afterDownload.accept(key);
   }
 
   @Override

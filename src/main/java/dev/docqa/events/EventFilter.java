@@ -1,4 +1,4 @@
-package dev.docqa.functions;
+package dev.docqa.events;
 
 import java.util.Optional;
 
