@@ -31,6 +31,8 @@ final class TrainingPlot {
       values.add(Double.NaN);
     }
     loss.addSeries("loss", steps, values).setMarker(SeriesMarkers.NONE);
+    // Whole steps, spaced so that labels of four-digit steps do not run into each other.
+    loss.getStyler().setXAxisDecimalPattern("#").setXAxisTickMarkSpacingHint(120);
     XYChart dev = new XYChartBuilder().width(640).height(420).title("Dev set, gold paragraph")
         .xAxisTitle("epoch").yAxisTitle("%").build();
     List<Double> epochs = new ArrayList<>();
@@ -46,6 +48,8 @@ final class TrainingPlot {
       f1.add(Double.NaN);
       exact.add(Double.NaN);
     }
+    // Percentages on a fixed 0-100 scale, so runs compare at a glance; whole epochs.
+    dev.getStyler().setYAxisMin(0.0).setYAxisMax(100.0).setYAxisDecimalPattern("#").setXAxisDecimalPattern("#");
     dev.addSeries("F1", epochs, f1);
     dev.addSeries("EM", epochs, exact);
     try (OutputStream out = Files.newOutputStream(file)) {
