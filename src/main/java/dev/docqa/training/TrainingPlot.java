@@ -31,8 +31,7 @@ final class TrainingPlot {
       values.add(Double.NaN);
     }
     loss.addSeries("loss", steps, values).setMarker(SeriesMarkers.NONE);
-    // Whole steps, spaced so that labels of four-digit steps do not run into each other.
-    loss.getStyler().setXAxisDecimalPattern("#").setXAxisTickMarkSpacingHint(120);
+    loss.getStyler().setXAxisDecimalPattern("#"); // whole steps
     XYChart dev = new XYChartBuilder().width(640).height(420).title("Dev set, gold paragraph")
         .xAxisTitle("epoch").yAxisTitle("%").build();
     List<Double> epochs = new ArrayList<>();
