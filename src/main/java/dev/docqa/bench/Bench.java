@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 /**
  * {@code docqa bench}: one run measures every part against its ceiling in the same process, so the ratios hold on a
  * noisy machine. Generated, seeded corpora; warm-ups before timing; medians. Writes a PNG plot and prints its path on
- * stderr. Runs for minutes ({@code --quick}: seconds, with the project's tiny reader, to check the command works).
+ * stderr. Runs for minutes ({@code --quick}: seconds, tiny sizes with the default reader, to check the command works).
  *
  * <p>One run at a time per process: it sets process-wide libtorch options.
  */
@@ -38,7 +38,7 @@ public final class Bench {
       usage: docqa bench [--json] [--quick] [--reader DIR] [--out FILE.png]
         measures reader, retrieval (10k and 100k passages), ingestion, questions end to end and cold start
         --json      print one JSON line (default: indented JSON)
-        --quick     tiny sizes and the built-in tiny reader: checks that everything runs, in seconds
+        --quick     tiny sizes and the default reader: checks that everything runs, in seconds
         --reader    reader model directory (default: a distilbert-base-shaped random model and its int8
                     quantization, made once into target/bench-models/ by src/tools/make_test_models.py with
                     /usr/bin/python3; reader.int8 compares the two)
