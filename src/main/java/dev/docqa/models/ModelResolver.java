@@ -16,8 +16,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -249,10 +248,14 @@ public final class ModelResolver {
       try {
         Files.move(temp, published, StandardCopyOption.ATOMIC_MOVE);
         temp = null;
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-        // Another process published the same version first: use theirs.
       } catch (AtomicMoveNotSupportedException e) {
         throw new ModelLoadException("model cache " + cacheDir + " does not support atomic renames", e);
+      } catch (FileSystemException e) {
+        // Another process published the same version first: use theirs. Linux reports renaming onto its non-empty
+        // directory as a plain FileSystemException ("Directory not empty"), not as one of the typed subclasses.
+        if (!Files.isDirectory(published)) {
+          throw e;
+        }
       }
       return published;
     } catch (IOException e) {
