@@ -314,9 +314,11 @@ public final class DocQaService implements DocQa {
   private List<IngestOutcome> writeInOrder(IndexWriter writer, List<DocumentPassages> changes, List<String> sequencers,
       Instant now) throws IOException {
     AppliedSequencers applied = AppliedSequencers.of(writer);
+    boolean[] admits = new boolean[changes.size()];
     List<DocumentPassages> admitted = new ArrayList<>();
     for (int c = 0; c < changes.size(); c++) {
-      if (applied.admits(changes.get(c).documentId(), sequencers.get(c))) {
+      admits[c] = applied.admits(changes.get(c).documentId(), sequencers.get(c));
+      if (admits[c]) {
         admitted.add(changes.get(c));
       }
     }
@@ -325,7 +327,7 @@ public final class DocQaService implements DocQa {
     for (int c = 0; c < changes.size(); c++) {
       DocumentPassages change = changes.get(c);
       String id = change.documentId();
-      if (!applied.admits(id, sequencers.get(c))) {
+      if (!admits[c]) {
         outcomes.add(stale(id, applied.entry(id).orElseThrow()));
         continue;
       }
