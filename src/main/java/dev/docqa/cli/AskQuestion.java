@@ -4,7 +4,7 @@ import dev.docqa.DocqaException;
 import dev.docqa.document.Passage;
 import dev.docqa.ingestion.DocumentExtractor;
 import dev.docqa.ingestion.ExtractedDocument;
-import dev.docqa.replication.EmptyIndexException;
+import dev.docqa.index.EmptyIndexException;
 import dev.docqa.service.AskRequest;
 import dev.docqa.service.AskResult;
 import dev.docqa.service.DocQa;

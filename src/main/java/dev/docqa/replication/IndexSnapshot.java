@@ -1,5 +1,6 @@
 package dev.docqa.replication;
 
+import dev.docqa.index.EmptyIndexException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicBoolean;

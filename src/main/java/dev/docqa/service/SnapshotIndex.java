@@ -7,7 +7,7 @@ import java.io.IOException;
 
 /**
  * One leased published commit as a {@link SearchableIndex}, so every search of a request reads the same commit and the
- * answer can name it. Fails with {@link dev.docqa.replication.EmptyIndexException} while nothing is indexed, which the
+ * answer can name it. Fails with {@link dev.docqa.index.EmptyIndexException} while nothing is indexed, which the
  * adapters turn into "not found".
  *
  * <p>Thread-safe; valid while the caller holds the lease, which it closes itself.

@@ -19,7 +19,7 @@ import dev.docqa.events.EventFilter;
 import dev.docqa.events.EventReconciler;
 import dev.docqa.indexing.PassageWrites;
 import dev.docqa.models.ModelResolver;
-import dev.docqa.replication.EmptyIndexException;
+import dev.docqa.index.EmptyIndexException;
 import dev.docqa.replication.IndexReplica;
 import dev.docqa.replication.IndexSnapshot;
 import dev.docqa.service.AnswerView;

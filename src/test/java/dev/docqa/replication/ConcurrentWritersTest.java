@@ -1,5 +1,6 @@
 package dev.docqa.replication;
 
+import dev.docqa.index.EmptyIndexException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -13,7 +13,7 @@ import dev.docqa.config.StorageSettings;
 import dev.docqa.document.Passage;
 import dev.docqa.models.ModelResolver;
 import dev.docqa.reading.Answer;
-import dev.docqa.replication.EmptyIndexException;
+import dev.docqa.index.EmptyIndexException;
 import dev.docqa.storage.LocalObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.docqa.replication;
+package dev.docqa.index;
 
 import dev.docqa.DocqaException;
 
