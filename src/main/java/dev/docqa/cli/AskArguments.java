@@ -24,7 +24,8 @@ record AskArguments(AskRequest request, Path context, boolean json, DocqaSetting
                        [--retriever bm25|dense|hybrid] [--document-prefix PREFIX] [--alternatives N]
                        [--max-answer-length N] [--no-answer [--null-threshold X]] [--show-passages] [--json]
         Answers from the index, or from one file read whole (--context, no retrieval).
-        --index DIR             data folder (store/ + cache/) or s3://bucket/prefix; default docqa-data
+        --index DIR             data folder (store/ + cache/), s3://bucket/prefix or
+                                opensearch+http(s)://HOST:PORT/INDEX; default docqa-data
         --context FILE          read this file (any type ingest reads) instead of searching the index
         --top-k N               passages retrieved and read; default 5
         --reader MODEL          reader model folder, s3://bucket/prefix or djl:// id; default: built-in test model

@@ -2,9 +2,9 @@ package dev.docqa.cli;
 
 import dev.docqa.DocqaException;
 import dev.docqa.document.Passage;
+import dev.docqa.index.EmptyIndexException;
 import dev.docqa.ingestion.DocumentExtractor;
 import dev.docqa.ingestion.ExtractedDocument;
-import dev.docqa.index.EmptyIndexException;
 import dev.docqa.service.AskRequest;
 import dev.docqa.service.AskResult;
 import dev.docqa.service.DocQa;
@@ -39,11 +39,11 @@ final class AskQuestion {
   }
 
   private AskResult askIndex(AskArguments arguments) {
-    IndexLocation.requireExisting(arguments.settings().storage());
+    IndexLocation.requireExisting(arguments.settings());
     try (DocQa docqa = backend.open(arguments.settings())) {
       return docqa.ask(arguments.request());
     } catch (EmptyIndexException e) {
-      throw new DocqaException("the index at " + IndexLocation.describe(arguments.settings().storage())
+      throw new DocqaException("the index at " + IndexLocation.describe(arguments.settings())
           + " holds no documents: ingest documents there first", e);
     }
   }

@@ -14,7 +14,8 @@ record DeleteArguments(List<String> ids, DocqaSettings settings) {
   static final String USAGE = """
       usage: docqa delete ID... [--index DIR]
         Removes documents from the index (ids as docqa list shows them); the files are not touched.
-        --index DIR        data folder (store/ + cache/) or s3://bucket/prefix; default docqa-data""";
+        --index DIR        data folder (store/ + cache/), s3://bucket/prefix or
+                           opensearch+http(s)://HOST:PORT/INDEX; default docqa-data""";
 
   DeleteArguments {
     ids = List.copyOf(ids);

@@ -21,7 +21,8 @@ record IngestArguments(List<Path> paths, boolean prune, boolean replace, DocqaSe
         --prune            delete indexed documents from the folders named whose files are gone
         --replace          let a file replace the document another file holds under the same id (a new version
                            from another place); without it, that is refused, naming both files
-        --index DIR        data folder (store/ + cache/) or s3://bucket/prefix; default docqa-data
+        --index DIR        data folder (store/ + cache/), s3://bucket/prefix or
+                           opensearch+http(s)://HOST:PORT/INDEX; default docqa-data
         --embedder MODEL   dense embedder; default builtin:all-minilm-l6-v2 (ask with the same one)""";
 
   static final String PRUNE = "--prune";

@@ -14,7 +14,8 @@ record ListArguments(boolean json, DocqaSettings settings) {
   static final String USAGE = """
       usage: docqa list [--index DIR] [--json]
         Lists the indexed documents: id, passages, pages, source version and when indexed.
-        --index DIR        data folder (store/ + cache/) or s3://bucket/prefix; default docqa-data
+        --index DIR        data folder (store/ + cache/), s3://bucket/prefix or
+                           opensearch+http(s)://HOST:PORT/INDEX; default docqa-data
         --json             {"documents": [{"id", "passages", "pages", "source_version", "indexed_at", "origin"}]}""";
 
   static final String JSON = "--json";

@@ -25,7 +25,7 @@ final class ManageDocuments {
   }
 
   int list(ListArguments arguments) {
-    IndexLocation.requireExisting(arguments.settings().storage());
+    IndexLocation.requireExisting(arguments.settings());
     List<IndexedDocument> documents;
     try (DocQa docqa = backend.open(arguments.settings())) {
       documents = docqa.documents();
@@ -45,12 +45,12 @@ final class ManageDocuments {
     }
     out.println(Plural.of(views.size(), "document") + ", "
         + Plural.of(views.stream().mapToLong(DocumentView::passages).sum(), "passage") + " in "
-        + IndexLocation.describe(arguments.settings().storage()));
+        + IndexLocation.describe(arguments.settings()));
     return Main.EXIT_OK;
   }
 
   int delete(DeleteArguments arguments) {
-    IndexLocation.requireExisting(arguments.settings().storage());
+    IndexLocation.requireExisting(arguments.settings());
     List<String> deleted;
     try (DocQa docqa = backend.open(arguments.settings())) {
       deleted = docqa.deleteAll(arguments.ids());

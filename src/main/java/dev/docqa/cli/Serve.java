@@ -41,7 +41,7 @@ final class Serve {
       }
     });
     Runtime.getRuntime().addShutdownHook(stop);
-    out.println("docqa serve: " + server.uri() + " (index " + IndexLocation.describe(arguments.settings().storage())
+    out.println("docqa serve: " + server.uri() + " (index " + IndexLocation.describe(arguments.settings())
         + "; " + Plural.of(docqa.documents().size(), "document") + "); Ctrl-C stops it");
     out.flush();
     try {

@@ -19,7 +19,8 @@ record ServeArguments(String host, int port, DocqaSettings settings) {
         with document listing, upload and deletion. Ctrl-C stops it.
         --port N           port to listen on; default 8080 (0: any free port)
         --host ADDRESS     address to listen on; default 127.0.0.1 (this machine only: the server has no login)
-        --index DIR        data folder (store/ + cache/) or s3://bucket/prefix; default docqa-data
+        --index DIR        data folder (store/ + cache/), s3://bucket/prefix or
+                           opensearch+http(s)://HOST:PORT/INDEX; default docqa-data
         --reader MODEL     reader model folder, s3://bucket/prefix or djl:// id; default: built-in test model
         --embedder MODEL   dense embedder; default builtin:all-minilm-l6-v2
         --top-k N          passages retrieved and read; default 5

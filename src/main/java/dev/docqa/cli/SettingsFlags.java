@@ -3,6 +3,7 @@ package dev.docqa.cli;
 import dev.docqa.InvalidInputException;
 import dev.docqa.config.DocqaSettings;
 import dev.docqa.config.EmbedderSettings;
+import dev.docqa.config.IndexSettings;
 import dev.docqa.config.ReaderSettings;
 import dev.docqa.config.RetrievalSettings;
 import dev.docqa.config.RetrieverMode;
@@ -29,7 +30,9 @@ final class SettingsFlags {
     try {
       DocqaSettings result = settings;
       Optional<String> index = line.value(INDEX);
-      if (index.isPresent()) {
+      if (index.isPresent() && index.get().startsWith(IndexSettings.OPENSEARCH_SCHEME)) {
+        result = result.withIndex(result.index().withLocation(index.get()));
+      } else if (index.isPresent()) {
         result = result.withStorage(index(index.get(), result.storage()));
       }
       Optional<String> reader = line.value(READER);
@@ -71,7 +74,8 @@ final class SettingsFlags {
    */
   static StorageSettings index(String location, StorageSettings current) {
     if (location.isBlank()) {
-      throw new IllegalArgumentException("--index must name a folder or s3://bucket/prefix; --index is empty");
+      throw new IllegalArgumentException(
+          "--index must name a folder, s3://bucket/prefix or opensearch+http(s)://HOST/INDEX; --index is empty");
     }
     if (location.startsWith("s3://")) {
       return relocate(current, location, current.cacheDir(), current.maxStaleness());

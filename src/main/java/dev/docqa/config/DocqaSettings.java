@@ -10,7 +10,8 @@ public record DocqaSettings(
     EmbedderSettings embedder,
     IngestSettings ingest,
     RetrievalSettings retrieval,
-    StorageSettings storage) {
+    StorageSettings storage,
+    IndexSettings index) {
 
   public DocqaSettings {
     Objects.requireNonNull(reader, "reader");
@@ -18,6 +19,13 @@ public record DocqaSettings(
     Objects.requireNonNull(ingest, "ingest");
     Objects.requireNonNull(retrieval, "retrieval");
     Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(index, "index");
+  }
+
+  /** Settings with the embedded index. */
+  public DocqaSettings(ReaderSettings reader, EmbedderSettings embedder, IngestSettings ingest,
+      RetrievalSettings retrieval, StorageSettings storage) {
+    this(reader, embedder, ingest, retrieval, storage, IndexSettings.defaults());
   }
 
   /** Local defaults: index in a local folder, the built-in embedder, the project's own small reader. */
@@ -27,26 +35,31 @@ public record DocqaSettings(
         EmbedderSettings.defaults(),
         IngestSettings.defaults(),
         RetrievalSettings.defaults(),
-        StorageSettings.defaults());
+        StorageSettings.defaults(),
+        IndexSettings.defaults());
   }
 
   public DocqaSettings withReader(ReaderSettings value) {
-    return new DocqaSettings(value, embedder, ingest, retrieval, storage);
+    return new DocqaSettings(value, embedder, ingest, retrieval, storage, index);
   }
 
   public DocqaSettings withEmbedder(EmbedderSettings value) {
-    return new DocqaSettings(reader, value, ingest, retrieval, storage);
+    return new DocqaSettings(reader, value, ingest, retrieval, storage, index);
   }
 
   public DocqaSettings withIngest(IngestSettings value) {
-    return new DocqaSettings(reader, embedder, value, retrieval, storage);
+    return new DocqaSettings(reader, embedder, value, retrieval, storage, index);
   }
 
   public DocqaSettings withRetrieval(RetrievalSettings value) {
-    return new DocqaSettings(reader, embedder, ingest, value, storage);
+    return new DocqaSettings(reader, embedder, ingest, value, storage, index);
+  }
+
+  public DocqaSettings withIndex(IndexSettings value) {
+    return new DocqaSettings(reader, embedder, ingest, retrieval, storage, value);
   }
 
   public DocqaSettings withStorage(StorageSettings value) {
-    return new DocqaSettings(reader, embedder, ingest, retrieval, value);
+    return new DocqaSettings(reader, embedder, ingest, retrieval, value, index);
   }
 }

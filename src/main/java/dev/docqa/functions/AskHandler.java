@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.docqa.InvalidInputException;
 import dev.docqa.index.EmptyIndexException;
+import dev.docqa.index.IndexUnavailableException;
 import dev.docqa.service.AnswerView;
 import dev.docqa.service.AskRequest;
 import dev.docqa.service.DocQa;
@@ -143,6 +144,9 @@ public final class AskHandler {
       response = error(400, e.getMessage(), Map.of());
     } catch (EmptyIndexException e) {
       response = error(404, e.getMessage(), Map.of());
+    } catch (IndexUnavailableException e) {
+      JsonLog.warn("ask.unavailable", e, "requestId", requestId);
+      response = error(503, e.getMessage(), Map.of("Retry-After", "5"));
     } catch (JsonProcessingException | RuntimeException e) {
       JsonLog.warn("ask.fault", e, "requestId", requestId);
       response = error(500, "internal error" + (requestId == null ? "" : "; request id " + requestId), Map.of());

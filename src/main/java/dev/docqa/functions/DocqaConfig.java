@@ -2,6 +2,7 @@ package dev.docqa.functions;
 
 import dev.docqa.config.DocqaSettings;
 import dev.docqa.config.EmbedderSettings;
+import dev.docqa.config.IndexSettings;
 import dev.docqa.config.IngestSettings;
 import dev.docqa.config.ReaderSettings;
 import dev.docqa.config.RetrievalSettings;
@@ -33,6 +34,8 @@ public interface DocqaConfig {
 
   Functions functions();
 
+  Index index();
+
   /** The core settings; validation errors name the bad value. */
   default DocqaSettings toSettings() {
     Storage s = storage();
@@ -46,7 +49,20 @@ public interface DocqaConfig {
             i.passageOverlapTokens()),
         new RetrievalSettings(RetrieverMode.parse(retrieval().mode()), retrieval().topK()),
         new StorageSettings(s.location(), Path.of(s.cacheDir()), s.maxStaleness(), s.documentPrefix(),
-            s.indexPrefix(), s.gcGrace(), s.s3Endpoint().orElse(null), s.s3Region(), s.s3PathStyle()));
+            s.indexPrefix(), s.gcGrace(), s.s3Endpoint().orElse(null), s.s3Region(), s.s3PathStyle()),
+        new IndexSettings(index().location(), index().knnEngine(), index().requestTimeout()));
+  }
+
+  /** {@code docqa.index.*}: see {@link IndexSettings}. */
+  interface Index {
+    @WithDefault(IndexSettings.EMBEDDED)
+    String location();
+
+    @WithDefault("lucene")
+    String knnEngine();
+
+    @WithDefault("PT30S")
+    Duration requestTimeout();
   }
 
   /** {@code docqa.storage.*}: see {@link StorageSettings}. */

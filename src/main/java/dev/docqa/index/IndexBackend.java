@@ -13,9 +13,10 @@ import java.util.List;
  * and however many writers run; a change without one is always applied. A writer's own changes are visible to the views
  * it acquires after the write returns.
  */
-public interface IndexBackend extends AutoCloseable {
+public interface IndexBackend extends ViewSource, AutoCloseable {
 
   /** A view of the index as it is now, for one request; close it when done. */
+  @Override
   IndexView acquire();
 
   /**

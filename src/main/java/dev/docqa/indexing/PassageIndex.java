@@ -1,6 +1,8 @@
 package dev.docqa.indexing;
 
 import dev.docqa.DocqaException;
+import dev.docqa.index.IndexView;
+import dev.docqa.index.ViewSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -31,7 +34,14 @@ import org.apache.lucene.util.IOUtils;
  * <p>Thread-safe: writes are serialised, searches run concurrently on a {@link SearcherManager} refreshed after each
  * commit. Lifecycle: {@link #open} takes the directory's write lock until {@link #close()}; open again to resume.
  */
-public final class PassageIndex implements SearchableIndex {
+public final class PassageIndex implements ViewSource, AutoCloseable {
+
+  /** A search over one point-in-time view of the index; must not keep the searcher after returning. */
+  @FunctionalInterface
+  public interface SearchAction<T> {
+    T apply(IndexSearcher searcher) throws IOException;
+  }
+
 
   private final Path path;
   private final int dimension;
@@ -192,9 +202,29 @@ public final class PassageIndex implements SearchableIndex {
     }
   }
 
-  @Override
+  /**
+   * Runs {@code action} on the current searcher, acquired and released around it.
+   *
+   * @throws DocqaException wrapping an {@link IOException} from the index
+   */
   public <T> T search(SearchAction<T> action) {
     return Searchers.search(searchers, action, path);
+  }
+
+  /** Passages in the current view. */
+  public int passageCount() {
+    return search(searcher -> searcher.getIndexReader().numDocs());
+  }
+
+  /** A view of the newest commit, holding its searcher until closed. */
+  @Override
+  public IndexView acquire() {
+    try {
+      IndexSearcher searcher = searchers.acquire();
+      return new LuceneView(searcher, 0, () -> searchers.release(searcher));
+    } catch (IOException e) {
+      throw new DocqaException("cannot acquire a searcher; dir=" + path, e);
+    }
   }
 
   /** Closes searchers and the writer (uncommitted changes cannot exist: every write commits). */

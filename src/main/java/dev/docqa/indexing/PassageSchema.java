@@ -19,8 +19,11 @@ import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
 
 /**
  * The Lucene layout of a passage: one Lucene document per passage, all passages of a source document sharing its
@@ -60,7 +63,19 @@ public final class PassageSchema {
 
   /** The passages of documents that came from {@code origin}. */
   static Query originQuery(String origin) {
-    return new org.apache.lucene.search.TermQuery(new Term(ORIGIN, origin));
+    return new TermQuery(new Term(ORIGIN, origin));
+  }
+
+  /**
+   * docqa's BM25 query: each of {@code terms} (analysed with {@link #newAnalyzer()}) as an optional term clause over
+   * {@link #TEXT}; callers may add filters before building it.
+   */
+  public static BooleanQuery.Builder lexicalQuery(List<String> terms) {
+    BooleanQuery.Builder query = new BooleanQuery.Builder();
+    for (String term : terms) {
+      query.add(new TermQuery(new Term(TEXT, term)), BooleanClause.Occur.SHOULD);
+    }
+    return query;
   }
 
   /** Restricts a search to documents whose id starts with {@code prefix}. */

@@ -11,7 +11,7 @@ final class Searchers {
 
   private Searchers() {}
 
-  static <T> T search(SearcherManager searchers, SearchableIndex.SearchAction<T> action, Path dir) {
+  static <T> T search(SearcherManager searchers, PassageIndex.SearchAction<T> action, Path dir) {
     IndexSearcher searcher;
     try {
       searcher = searchers.acquire();

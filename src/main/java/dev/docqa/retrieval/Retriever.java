@@ -1,39 +1,30 @@
 package dev.docqa.retrieval;
 
-import dev.docqa.DocqaException;
 import dev.docqa.InvalidInputException;
 import dev.docqa.config.RetrievalSettings;
 import dev.docqa.config.RetrieverMode;
+import dev.docqa.document.Passage;
 import dev.docqa.embedding.Embedder;
+import dev.docqa.index.IndexView;
+import dev.docqa.index.RankRequest;
+import dev.docqa.index.RankedHit;
+import dev.docqa.index.Rankings;
+import dev.docqa.index.ViewSource;
 import dev.docqa.indexing.PassageSchema;
-import dev.docqa.indexing.SearchableIndex;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.index.FieldInfo;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.index.Term;
-import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.TermQuery;
 
 /**
- * Ranks passages for a question: {@code bm25} (analysed terms of the question), {@code dense} (HNSW kNN on the
- * question's embedding) or {@code hybrid} (both, fused as {@link RetrievalSettings#fusion()} says).
+ * Ranks passages for a question: {@code bm25} (analysed terms of the question), {@code dense} (nearest neighbours of
+ * the question's embedding) or {@code hybrid} (both, fused as {@link RetrievalSettings#fusion()} says), on any index
+ * backend: the backend ranks by each signal, the fusion happens here.
  *
  * <p>User text is never parsed as query syntax: it is cut to {@link RetrievalSettings#maxQuestionChars()}, analysed
  * like the indexed text and at most {@link RetrievalSettings#maxQueryTerms()} distinct terms become optional term
- * clauses, so any characters and any length are safe. Both signals of a hybrid search read one point-in-time searcher.
+ * clauses, so any characters and any length are safe. Both signals of a hybrid search read one view.
  *
  * <p>Thread-safe and cheap; it owns neither the index nor the embedder (close those yourself).
  */
@@ -44,12 +35,12 @@ public final class Retriever {
   /** Longest document-id prefix filter, in characters. */
   public static final int MAX_PREFIX_CHARS = 1_024;
 
-  private final SearchableIndex index;
+  private final ViewSource index;
   private final Embedder embedder;
   private final RetrievalSettings settings;
   private final Analyzer analyzer = PassageSchema.newAnalyzer();
 
-  public Retriever(SearchableIndex index, Embedder embedder, RetrievalSettings settings) {
+  public Retriever(ViewSource index, Embedder embedder, RetrievalSettings settings) {
     this.index = Objects.requireNonNull(index, "index");
     this.embedder = Objects.requireNonNull(embedder, "embedder");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -61,7 +52,7 @@ public final class Retriever {
   }
 
   /**
-   * The best passages for the question, best first.
+   * The best passages for the question, best first, from a view acquired for this call.
    *
    * @param mode ranking signal; {@code null}: the configured one
    * @param topK passages to return, in [1, {@value #MAX_TOP_K}]; {@code null}: the configured number
@@ -69,12 +60,20 @@ public final class Retriever {
    * @throws InvalidInputException for a blank question, a top-k out of range or an over-long prefix
    */
   public List<ScoredPassage> retrieve(String question, RetrieverMode mode, Integer topK, String documentPrefix) {
+    try (IndexView view = index.acquire()) {
+      return retrieve(view, question, mode, topK, documentPrefix);
+    }
+  }
+
+  /** {@link #retrieve(String, RetrieverMode, Integer, String)} on a view the caller holds (and closes). */
+  public List<ScoredPassage> retrieve(
+      IndexView view, String question, RetrieverMode mode, Integer topK, String documentPrefix) {
     String text = QueryText.bounded(question, settings.maxQuestionChars());
     RetrieverMode m = mode == null ? settings.mode() : mode;
     int k = topK == null ? settings.topK() : topK;
     requireLimits(k, documentPrefix); // before embedding: no model work for a bad request
     float[] vector = m == RetrieverMode.BM25 ? null : embedder.embedQuery(text);
-    return search(text, vector, m, k, documentPrefix);
+    return search(view, text, vector, m, k, documentPrefix);
   }
 
   /**
@@ -86,21 +85,36 @@ public final class Retriever {
    */
   public List<ScoredPassage> search(
       String question, float[] vector, RetrieverMode mode, int topK, String documentPrefix) {
+    try (IndexView view = index.acquire()) {
+      return search(view, question, vector, mode, topK, documentPrefix);
+    }
+  }
+
+  private List<ScoredPassage> search(
+      IndexView view, String question, float[] vector, RetrieverMode mode, int topK, String documentPrefix) {
     String text = QueryText.bounded(question, settings.maxQuestionChars());
     requireLimits(topK, documentPrefix);
     if (mode != RetrieverMode.BM25 && vector == null) {
       throw new IllegalArgumentException("retriever mode " + mode.id() + " needs the question's embedding; vector=null");
     }
-    Query filter = documentPrefix == null || documentPrefix.isEmpty()
-        ? null
-        : PassageSchema.documentPrefixFilter(documentPrefix);
-    int depth = Math.max(topK, settings.candidates());
-    return index.search(searcher -> switch (mode) {
-      case BM25 -> load(searcher, bm25(searcher, text, filter, topK), topK);
-      case DENSE -> load(searcher, dense(searcher, vector, filter, depth), topK);
-      case HYBRID -> load(searcher,
-          fuse(bm25(searcher, text, filter, depth), dense(searcher, vector, filter, depth)), topK);
-    });
+    List<String> terms = mode == RetrieverMode.DENSE
+        ? List.of()
+        : QueryText.terms(analyzer, PassageSchema.TEXT, text, settings.maxQueryTerms());
+    int depth = mode == RetrieverMode.BM25 ? topK : Math.max(topK, settings.candidates());
+    Rankings rankings = view.rank(new RankRequest(terms, mode == RetrieverMode.BM25 ? null : vector, depth, depth,
+        documentPrefix));
+    List<RankedHit> ranked = switch (mode) {
+      case BM25 -> rankings.lexical();
+      case DENSE -> rankings.semantic();
+      case HYBRID -> Fusion.fuse(rankings, settings);
+    };
+    List<RankedHit> top = ranked.subList(0, Math.min(topK, ranked.size()));
+    List<Passage> passages = view.passages(top);
+    List<ScoredPassage> scored = new ArrayList<>(top.size());
+    for (int i = 0; i < top.size(); i++) {
+      scored.add(new ScoredPassage(passages.get(i), top.get(i).score()));
+    }
+    return List.copyOf(scored);
   }
 
   private static void requireLimits(int topK, String documentPrefix) {
@@ -113,17 +127,6 @@ public final class Retriever {
     }
   }
 
-  private ScoreDoc[] bm25(IndexSearcher searcher, String text, Query filter, int n) throws IOException {
-    BooleanQuery.Builder query = lexicalQuery(analyzer, text, settings.maxQueryTerms());
-    if (query == null) {
-      return new ScoreDoc[0]; // only stop words or punctuation: nothing for BM25 to match
-    }
-    if (filter != null) {
-      query.add(filter, BooleanClause.Occur.FILTER);
-    }
-    return searcher.search(query.build(), n).scoreDocs;
-  }
-
   /**
    * docqa's BM25 query over {@link PassageSchema#TEXT}: each distinct analysed term of {@code text} (no query syntax),
    * in question order and at most {@code maxTerms}, as an optional clause; {@code null} when no term is left (only
@@ -134,80 +137,6 @@ public final class Retriever {
     if (terms.isEmpty()) {
       return null;
     }
-    BooleanQuery.Builder query = new BooleanQuery.Builder();
-    for (String term : terms) {
-      query.add(new TermQuery(new Term(PassageSchema.TEXT, term)), BooleanClause.Occur.SHOULD);
-    }
-    return query;
-  }
-
-  private static ScoreDoc[] dense(IndexSearcher searcher, float[] vector, Query filter, int n) throws IOException {
-    requireDimension(searcher, vector.length);
-    ScoreDoc[] hits = searcher.search(new KnnFloatVectorQuery(PassageSchema.VECTOR, vector, n, filter), n).scoreDocs;
-    for (ScoreDoc hit : hits) {
-      hit.score = 2 * hit.score - 1; // Lucene's dot-product score is (1 + cos) / 2
-    }
-    return hits;
-  }
-
-  private static void requireDimension(IndexSearcher searcher, int dimension) {
-    for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-      FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(PassageSchema.VECTOR);
-      if (info != null && info.getVectorDimension() != dimension) {
-        throw new DocqaException("embedder dimension differs from the index's; re-index or configure the indexing "
-            + "embedder; embedder dimension=" + dimension + ", index dimension=" + info.getVectorDimension());
-      }
-    }
-  }
-
-  private ScoreDoc[] fuse(ScoreDoc[] lexical, ScoreDoc[] semantic) {
-    Map<Integer, ScoreDoc> fused = new HashMap<>();
-    switch (settings.fusion()) {
-      case RRF -> {
-        addReciprocalRanks(fused, lexical);
-        addReciprocalRanks(fused, semantic);
-      }
-      case CONVEX -> {
-        addScaled(fused, lexical, 1 - settings.denseWeight());
-        addScaled(fused, semantic, settings.denseWeight());
-      }
-    }
-    // Best first; equal scores go to the lower Lucene doc id, so results are deterministic.
-    return fused.values().stream()
-        .sorted(Comparator.comparingDouble((ScoreDoc d) -> -d.score).thenComparingInt(d -> d.doc))
-        .toArray(ScoreDoc[]::new);
-  }
-
-  private void addReciprocalRanks(Map<Integer, ScoreDoc> fused, ScoreDoc[] ranking) {
-    for (int rank = 0; rank < ranking.length; rank++) {
-      add(fused, ranking[rank].doc, 1f / (settings.rrfK() + rank + 1));
-    }
-  }
-
-  /**
-   * Adds {@code weight * score / best}, scores floored at 0: a passage a signal did not rank gets 0 from it. The best
-   * score of a list is its first (Lucene returns hits best first).
-   */
-  private static void addScaled(Map<Integer, ScoreDoc> fused, ScoreDoc[] ranking, double weight) {
-    if (ranking.length == 0 || ranking[0].score <= 0) {
-      return;
-    }
-    float best = ranking[0].score;
-    for (ScoreDoc hit : ranking) {
-      add(fused, hit.doc, (float) (weight * Math.max(hit.score, 0f) / best));
-    }
-  }
-
-  private static void add(Map<Integer, ScoreDoc> fused, int doc, float score) {
-    fused.computeIfAbsent(doc, d -> new ScoreDoc(d, 0f)).score += score;
-  }
-
-  private static List<ScoredPassage> load(IndexSearcher searcher, ScoreDoc[] hits, int topK) throws IOException {
-    StoredFields stored = searcher.storedFields();
-    List<ScoredPassage> passages = new ArrayList<>(Math.min(topK, hits.length));
-    for (int i = 0; i < hits.length && i < topK; i++) {
-      passages.add(new ScoredPassage(PassageSchema.readPassage(stored, hits[i].doc), hits[i].score));
-    }
-    return List.copyOf(passages);
+    return PassageSchema.lexicalQuery(terms);
   }
 }

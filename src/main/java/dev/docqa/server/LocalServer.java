@@ -139,6 +139,8 @@ public final class LocalServer implements AutoCloseable {
         }
       } catch (dev.docqa.InvalidInputException e) {
         response = Response.error(400, e.getMessage());
+      } catch (dev.docqa.index.IndexUnavailableException e) {
+        response = Response.error(503, e.getMessage());
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "request failed: " + exchange.getRequestMethod() + " " + path, e);
         response = Response.error(500, "internal error: " + e.getMessage());

@@ -4,18 +4,18 @@ import dev.docqa.DocqaException;
 import dev.docqa.InvalidInputException;
 import dev.docqa.config.DocqaSettings;
 import dev.docqa.config.IngestSettings;
-import dev.docqa.config.RetrievalSettings;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.config.StorageSettings;
 import dev.docqa.document.Passage;
 import dev.docqa.embedding.Embedder;
 import dev.docqa.embedding.Embedders;
-import dev.docqa.indexing.AppliedSequencers;
+import dev.docqa.index.ChangeOutcome;
+import dev.docqa.index.IndexBackend;
+import dev.docqa.index.IndexView;
 import dev.docqa.indexing.DocumentPassages;
 import dev.docqa.indexing.IndexedDocument;
 import dev.docqa.indexing.PassageWrites;
 import dev.docqa.indexing.Sequencers;
-import dev.docqa.indexing.VectorFormat;
 import dev.docqa.ingestion.DocumentExtractor;
 import dev.docqa.ingestion.ExtractedDocument;
 import dev.docqa.ingestion.HuggingFaceSpanTokenizer;
@@ -25,18 +25,14 @@ import dev.docqa.reading.Answer;
 import dev.docqa.reading.ReadOptions;
 import dev.docqa.reading.Reader;
 import dev.docqa.reading.ReaderResult;
-import dev.docqa.replication.IndexPublisher;
-import dev.docqa.replication.IndexReplica;
-import dev.docqa.replication.IndexSnapshot;
+import dev.docqa.replication.EmbeddedIndex;
 import dev.docqa.retrieval.Retriever;
 import dev.docqa.retrieval.ScoredPassage;
 import dev.docqa.storage.ObjectStore;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,17 +44,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.search.IndexSearcher;
 
 /**
- * docqa's core: extraction, splitting and embedding on the way in; retrieval and reading on the way out; the index
- * published to an {@link ObjectStore} (S3 or a local folder, same code path) in between.
+ * docqa's core: extraction, splitting and embedding on the way in; retrieval and reading on the way out; an
+ * {@link IndexBackend} in between: the embedded Lucene index published to an {@link ObjectStore} (S3 or a local
+ * folder, same code path), or OpenSearch.
  *
- * <p>{@link #open} loads the reader, the embedder and the tokenizer once. Thread-safe: asks run concurrently; ingests
- * are serialised by the index publisher, and concurrent writers in other processes are reconciled through the store's
- * compare-and-swap. Changes that carry an S3 event sequencer are ordered by the sequencers the commit itself holds
- * ({@link AppliedSequencers}), so of two writers the one with the older event changes nothing, whoever commits last.
+ * <p>{@link #open} loads the reader, the embedder and the tokenizer once. Thread-safe: asks run concurrently. Changes
+ * that carry an S3 event sequencer are applied in event order by the backend, however many writers run; this class
+ * only drops events it can already see are stale before doing the work of extracting them.
  * Close once, after the last call.
  */
 public final class DocQaService implements DocQa {
@@ -73,14 +67,13 @@ public final class DocQaService implements DocQa {
   // such as the ask function's cold start, never needs.
   private volatile DocumentExtractor extractor;
   private final PassageSplitter splitter;
-  private final IndexPublisher publisher;
-  private final IndexReplica replica;
-  private final RetrievalSettings retrieval;
+  private final IndexBackend index;
+  private final Retriever retriever;
   private final Map<String, Double> openTimingsMs;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private DocQaService(DocqaSettings settings, Reader reader, Embedder embedder,
-      HuggingFaceSpanTokenizer splitterTokenizer, IndexPublisher publisher, IndexReplica replica,
+      HuggingFaceSpanTokenizer splitterTokenizer, IndexBackend index,
       Map<String, Double> openTimingsMs) {
     this.openTimingsMs = Map.copyOf(openTimingsMs);
     this.reader = reader;
@@ -88,9 +81,8 @@ public final class DocQaService implements DocQa {
     this.splitterTokenizer = splitterTokenizer;
     this.ingestSettings = settings.ingest();
     this.splitter = new PassageSplitter(splitterTokenizer, settings.ingest());
-    this.publisher = publisher;
-    this.replica = replica;
-    this.retrieval = settings.retrieval();
+    this.index = index;
+    this.retriever = new Retriever(index, embedder, settings.retrieval());
   }
 
   /**
@@ -114,8 +106,8 @@ public final class DocQaService implements DocQa {
     try {
       Future<Embedder> embedderTask = loaders.submit(() -> timed(phases, "embedder",
           () -> Embedders.open(settings.embedder(), models::fetch)));
-      Future<IndexParts> indexTask = loaders.submit(() -> timed(phases, "index_sync",
-          () -> IndexParts.open(store, storage)));
+      Future<EmbeddedIndex.Parts> indexTask = loaders.submit(() -> timed(phases, "index_sync",
+          () -> EmbeddedIndex.openParts(store, storage)));
       Reader reader = null;
       HuggingFaceSpanTokenizer tokenizer = null;
       RuntimeException failure = null;
@@ -127,7 +119,7 @@ public final class DocQaService implements DocQa {
         failure = e;
       }
       Embedder embedder = null;
-      IndexParts index = null;
+      EmbeddedIndex.Parts index = null;
       try {
         embedder = await(embedderTask);
       } catch (RuntimeException e) {
@@ -139,7 +131,7 @@ public final class DocQaService implements DocQa {
         failure = first(failure, e);
       }
       if (failure != null) {
-        Closing.quietly(index == null ? null : index.replica(), index == null ? null : index.publisher(), tokenizer,
+        Closing.quietly(index, tokenizer,
             embedder, reader);
         throw failure;
       }
@@ -148,30 +140,9 @@ public final class DocQaService implements DocQa {
         timings.put(phase, phases.get(phase));
       }
       timings.put("open", millis(System.nanoTime() - began));
-      return new DocQaService(settings, reader, embedder, tokenizer, index.publisher(), index.replica(), timings);
+      return new DocQaService(settings, reader, embedder, tokenizer, index.withDimension(embedder.dimension()), timings);
     } finally {
       loaders.shutdown();
-    }
-  }
-
-  /** The writing and the reading side of the published index, synced to the newest commit. */
-  private record IndexParts(IndexPublisher publisher, IndexReplica replica) {
-
-    static IndexParts open(ObjectStore store, StorageSettings storage) {
-      IndexPublisher publisher =
-          IndexPublisher.open(store, storage, () -> PassageWrites.writerConfig(VectorFormat.FLOAT32));
-      IndexReplica replica = null;
-      boolean success = false;
-      try {
-        replica = IndexReplica.open(store, storage);
-        replica.acquire().close(); // sync the newest published index now, not on the first question
-        success = true;
-        return new IndexParts(publisher, replica);
-      } finally {
-        if (!success) {
-          Closing.quietly(replica, publisher);
-        }
-      }
     }
   }
 
@@ -294,50 +265,21 @@ public final class DocQaService implements DocQa {
     }
     if (!changes.isEmpty()) {
       List<String> sequencers = pending.stream().map(i -> documents.get(i).sequencer()).toList();
-      List<IngestOutcome> published =
-          publisher.update(writer -> writeInOrder(writer, changes, sequencers, Instant.now())).value();
-      refreshAfterCommit();
+      List<ChangeOutcome> published = index.write(changes, sequencers, Instant.now());
       for (int c = 0; c < changes.size(); c++) {
-        outcomes[pending.get(c)] = published.get(c);
+        outcomes[pending.get(c)] = ingestOutcome(published.get(c));
       }
     }
     return List.of(outcomes);
   }
 
-  /**
-   * The index change of {@link #ingestAll}: compares each change's sequencer with the one in the commit being changed
-   * (the newest, again after a lost publish race), writes the changes that are newer or unordered, and records their
-   * sequencers in the same commit.
-   *
-   * @return each change's outcome, in order
-   */
-  private List<IngestOutcome> writeInOrder(IndexWriter writer, List<DocumentPassages> changes, List<String> sequencers,
-      Instant now) throws IOException {
-    AppliedSequencers applied = AppliedSequencers.of(writer);
-    boolean[] admits = new boolean[changes.size()];
-    List<DocumentPassages> admitted = new ArrayList<>();
-    for (int c = 0; c < changes.size(); c++) {
-      admits[c] = applied.admits(changes.get(c).documentId(), sequencers.get(c));
-      if (admits[c]) {
-        admitted.add(changes.get(c));
-      }
-    }
-    Iterator<Boolean> written = PassageWrites.replaceAll(writer, admitted, embedder.dimension()).iterator();
-    List<IngestOutcome> outcomes = new ArrayList<>(changes.size());
-    for (int c = 0; c < changes.size(); c++) {
-      DocumentPassages change = changes.get(c);
-      String id = change.documentId();
-      if (!admits[c]) {
-        outcomes.add(stale(id, applied.entry(id).orElseThrow()));
-        continue;
-      }
-      applied.record(id, sequencers.get(c), change.passages().isEmpty(), now);
-      outcomes.add(written.next()
-          ? new IngestOutcome(id, IngestOutcome.Status.INDEXED, change.passages().size(), null)
-          : new IngestOutcome(id, IngestOutcome.Status.UNCHANGED, 0, null));
-    }
-    applied.writeTo(writer, now);
-    return outcomes;
+  private static IngestOutcome ingestOutcome(ChangeOutcome change) {
+    return switch (change.status()) {
+      case INDEXED -> new IngestOutcome(change.documentId(), IngestOutcome.Status.INDEXED, change.passages(), null);
+      case UNCHANGED -> new IngestOutcome(change.documentId(), IngestOutcome.Status.UNCHANGED, 0, null);
+      case STALE -> new IngestOutcome(change.documentId(), IngestOutcome.Status.STALE, 0, change.newerSequencer());
+      case DELETED, ABSENT -> throw new IllegalStateException("a write reported " + change);
+    };
   }
 
   /**
@@ -349,18 +291,10 @@ public final class DocQaService implements DocQa {
     if (source.sequencer() == null) {
       return Optional.empty();
     }
-    try (IndexSnapshot snapshot = replica.acquire()) {
-      AppliedSequencers applied = AppliedSequencers.of(snapshot.reader());
-      return applied.admits(source.documentId(), source.sequencer())
-          ? Optional.empty()
-          : Optional.of(stale(source.documentId(), applied.entry(source.documentId()).orElseThrow()));
-    } catch (IOException e) {
-      throw new DocqaException("cannot read the applied sequencers of the index: " + e.getMessage(), e);
+    try (IndexView view = index.acquire()) {
+      return view.newerSequencer(source.documentId(), source.sequencer())
+          .map(newer -> new IngestOutcome(source.documentId(), IngestOutcome.Status.STALE, 0, newer));
     }
-  }
-
-  private static IngestOutcome stale(String documentId, AppliedSequencers.Entry newer) {
-    return new IngestOutcome(documentId, IngestOutcome.Status.STALE, 0, newer.sequencer());
   }
 
   /**
@@ -379,13 +313,12 @@ public final class DocQaService implements DocQa {
     if (earlier != null) {
       return Optional.of(new IngestOutcome(id, IngestOutcome.Status.DUPLICATE, 0, earlier));
     }
-    try (IndexSnapshot snapshot = replica.acquire()) {
-      IndexSearcher searcher = snapshot.searcher();
-      Optional<String> sameFile = PassageWrites.otherDocumentFrom(searcher, origin, id);
+    try (IndexView view = index.acquire()) {
+      Optional<String> sameFile = view.otherDocumentFrom(origin, id);
       if (sameFile.isPresent()) {
         return Optional.of(new IngestOutcome(id, IngestOutcome.Status.DUPLICATE, 0, sameFile.get()));
       }
-      Optional<IndexedDocument> current = PassageWrites.indexedDocument(searcher, id);
+      Optional<IndexedDocument> current = view.document(id);
       if (!source.replaceOtherOrigin() && current.isPresent() && !current.get().origin().isEmpty()
           && !current.get().origin().equals(origin) && !Origins.isMissingFile(current.get().origin())) {
         return Optional.of(new IngestOutcome(id, IngestOutcome.Status.FAILED, 0,
@@ -394,17 +327,13 @@ public final class DocQaService implements DocQa {
                 + " first, replace it on purpose, or ingest both from their common parent folder)"));
       }
       return Optional.empty();
-    } catch (IOException e) {
-      throw new DocqaException("cannot look up " + id + " in the index: " + e.getMessage(), e);
     }
   }
 
   @Override
   public List<IndexedDocument> documents() {
-    try (IndexSnapshot snapshot = replica.acquire()) {
-      return PassageWrites.documents(snapshot.searcher());
-    } catch (IOException e) {
-      throw new DocqaException("cannot list the documents of the index: " + e.getMessage(), e);
+    try (IndexView view = index.acquire()) {
+      return view.documents();
     }
   }
 
@@ -422,9 +351,7 @@ public final class DocQaService implements DocQa {
     if (documentIds.isEmpty()) {
       return List.of();
     }
-    List<String> deleted = publisher.update(writer -> PassageWrites.deleteAll(writer, documentIds)).value();
-    replica.refresh();
-    return deleted;
+    return index.deleteAll(documentIds);
   }
 
   @Override
@@ -439,34 +366,13 @@ public final class DocQaService implements DocQa {
       throw new InvalidInputException(
           "a sequencer must be 1 to 64 hex digits; documentId=" + documentId + ", sequencer=" + sequencer);
     }
-    Instant now = Instant.now();
-    DeleteOutcome outcome = publisher.update(writer -> {
-      AppliedSequencers applied = AppliedSequencers.of(writer);
-      if (!applied.admits(documentId, sequencer)) {
-        return new DeleteOutcome(documentId, DeleteOutcome.Status.STALE,
-            applied.entry(documentId).orElseThrow().sequencer());
-      }
-      boolean deleted = PassageWrites.delete(writer, documentId);
-      // Recorded even when the document was absent: an older event still in flight must not bring it back.
-      applied.record(documentId, sequencer, true, now);
-      applied.writeTo(writer, now);
-      return new DeleteOutcome(documentId, deleted ? DeleteOutcome.Status.DELETED : DeleteOutcome.Status.ABSENT, null);
-    }).value();
-    refreshAfterCommit();
-    return outcome;
-  }
-
-  /**
-   * Brings the local replica to the commit just published. The commit is durable already, so a failure here is not
-   * the change's: it is logged, and the replica catches up on its next refresh (within the staleness bound).
-   */
-  private void refreshAfterCommit() {
-    try {
-      replica.refresh();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "the local replica could not load the commit just published; it catches up "
-          + "on its next refresh", e);
-    }
+    ChangeOutcome change = index.delete(documentId, sequencer, Instant.now());
+    return new DeleteOutcome(documentId, switch (change.status()) {
+      case DELETED -> DeleteOutcome.Status.DELETED;
+      case ABSENT -> DeleteOutcome.Status.ABSENT;
+      case STALE -> DeleteOutcome.Status.STALE;
+      case INDEXED, UNCHANGED -> throw new IllegalStateException("a delete reported " + change);
+    }, change.newerSequencer());
   }
 
   private static String oneLine(Throwable e) {
@@ -506,11 +412,10 @@ public final class DocQaService implements DocQa {
   private record Retrieved(List<ScoredPassage> hits, long generation) {}
 
   private Retrieved retrieveFromOneCommit(String question, RetrieverMode mode, Integer topK, String documentPrefix) {
-    // One lease for the whole retrieval: the answer then names the commit it came from, even if a newer one is
-    // published meanwhile. A retriever is a few fields and an analyzer, cheap next to embedding the question.
-    try (IndexSnapshot snapshot = replica.acquire()) {
-      Retriever retriever = new Retriever(new SnapshotIndex(snapshot), embedder, retrieval);
-      return new Retrieved(retriever.retrieve(question, mode, topK, documentPrefix), snapshot.generation());
+    // One view for the whole retrieval: the answer then names the commit it came from, even if a newer one is
+    // published meanwhile.
+    try (IndexView view = index.acquire()) {
+      return new Retrieved(retriever.retrieve(view, question, mode, topK, documentPrefix), view.generation());
     }
   }
 
@@ -571,10 +476,8 @@ public final class DocQaService implements DocQa {
   }
 
   private Optional<IndexedDocument> indexedDocument(String documentId) {
-    try (IndexSnapshot snapshot = replica.acquire()) {
-      return PassageWrites.indexedDocument(snapshot.searcher(), documentId);
-    } catch (IOException e) {
-      throw new DocqaException("cannot look up " + documentId + " in the index: " + e.getMessage(), e);
+    try (IndexView view = index.acquire()) {
+      return view.document(documentId);
     }
   }
 
@@ -591,7 +494,7 @@ public final class DocQaService implements DocQa {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      Closing.all("docqa", replica, publisher, splitterTokenizer, embedder, reader, extractor);
+      Closing.all("docqa", index, splitterTokenizer, embedder, reader, extractor);
     }
   }
 }

@@ -14,9 +14,10 @@ import dev.docqa.config.RetrieverMode;
 import dev.docqa.document.Passage;
 import dev.docqa.embedding.Embedder;
 import dev.docqa.embedding.Embedders;
+import dev.docqa.index.ViewSource;
 import dev.docqa.indexing.DocumentPassages;
+import dev.docqa.indexing.LuceneView;
 import dev.docqa.indexing.PassageIndex;
-import dev.docqa.indexing.SearchableIndex;
 import dev.docqa.indexing.VectorFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -250,20 +251,8 @@ class RetrieverTest {
   void aReaderOfTheCommittedFilesRetrievesTheSameAsTheWriter() throws Exception {
     // As a replica serves a published commit: a plain reader of the files, not the writer's near-real-time view.
     try (Directory directory = FSDirectory.open(dir);
-        DirectoryReader reader = DirectoryReader.open(directory);
-        SearchableIndex committed = new SearchableIndex() {
-          @Override
-          public <T> T search(SearchAction<T> action) {
-            try {
-              return action.apply(new IndexSearcher(reader));
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          }
-
-          @Override
-          public void close() {}
-        }) {
+        DirectoryReader reader = DirectoryReader.open(directory)) {
+      ViewSource committed = () -> LuceneView.of(new IndexSearcher(reader));
       Retriever r = new Retriever(committed, embedder, RetrievalSettings.defaults());
       for (String question : PARAPHRASES.keySet()) {
         assertEquals(retriever.retrieve(question), r.retrieve(question), question);
