@@ -33,6 +33,7 @@ public final class Main {
         serve             a local web page and HTTP API on the index    (docqa serve --help)
         list              the indexed documents                         (docqa list --help)
         delete ID...      remove documents from the index               (docqa delete --help)
+        reindex           copy a corpus between indexes, no re-embedding (docqa reindex --help)
         eval SQUAD.json   EM/F1, recall@k and latency on a SQuAD file   (docqa eval --help)
         train TRAIN.json  fine-tune a reader on SQuAD-format data       (docqa train --help)
         bench [--json]    speed against ceilings and a peer, as JSON    (docqa bench --help)
@@ -86,6 +87,7 @@ public final class Main {
       case "eval" -> EvalArguments.USAGE;
       case "train" -> TrainArguments.USAGE;
       case "bench" -> Bench.USAGE;
+      case "reindex" -> ReindexArguments.USAGE;
       default -> null;
     };
     if (usage == null) {
@@ -104,6 +106,7 @@ public final class Main {
         case "serve" -> new Serve(backend, out, err).run(ServeArguments.parse(rest, defaults));
         case "list" -> new ManageDocuments(backend, out, err).list(ListArguments.parse(rest, defaults));
         case "delete" -> new ManageDocuments(backend, out, err).delete(DeleteArguments.parse(rest, defaults));
+        case "reindex" -> new Reindex(out, err).run(ReindexArguments.parse(rest, defaults));
         case "bench" -> Bench.run(rest,
             Path.of(IndexLocation.describe(defaults.storage())).resolve("bench").resolve("docqa-bench.png"), out, err);
         case "train" -> new TrainReader(defaults.storage(), out, err).run(TrainArguments.parse(rest));

@@ -30,10 +30,8 @@ final class SettingsFlags {
     try {
       DocqaSettings result = settings;
       Optional<String> index = line.value(INDEX);
-      if (index.isPresent() && index.get().startsWith(IndexSettings.OPENSEARCH_SCHEME)) {
-        result = result.withIndex(result.index().withLocation(index.get()));
-      } else if (index.isPresent()) {
-        result = result.withStorage(index(index.get(), result.storage()));
+      if (index.isPresent()) {
+        result = located(index.get(), result);
       }
       Optional<String> reader = line.value(READER);
       if (reader.isPresent()) {
@@ -64,6 +62,24 @@ final class SettingsFlags {
       int topK = line.value(TOP_K).isPresent() ? positiveInt(TOP_K, line.value(TOP_K).get()) : retrieval.topK();
       return result.withRetrieval(new RetrievalSettings(mode, topK));
     } catch (InvalidInputException | IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code settings} with the index at {@code location}: an OpenSearch index ({@code opensearch+http(s)://...}), or the
+   * embedded index of a data folder or {@code s3://} location (see {@link #index}).
+   *
+   * @throws UsageException when {@code location} is blank or not a valid location
+   */
+  static DocqaSettings located(String location, DocqaSettings settings) throws UsageException {
+    try {
+      if (location.startsWith(IndexSettings.OPENSEARCH_SCHEME)) {
+        return settings.withIndex(settings.index().withLocation(location));
+      }
+      return settings.withIndex(settings.index().withLocation(IndexSettings.EMBEDDED))
+          .withStorage(index(location, settings.storage()));
+    } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }
   }

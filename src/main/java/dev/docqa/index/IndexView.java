@@ -1,6 +1,7 @@
 package dev.docqa.index;
 
 import dev.docqa.document.Passage;
+import dev.docqa.indexing.DocumentPassages;
 import dev.docqa.indexing.IndexedDocument;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +36,12 @@ public interface IndexView extends AutoCloseable {
 
   /** Every indexed document, by id. */
   List<IndexedDocument> documents();
+
+  /**
+   * The document as it was written (passages in order, their vectors, what is stored about it), for copying it to
+   * another index without embedding it again; empty when not indexed.
+   */
+  Optional<DocumentPassages> export(String documentId);
 
   /**
    * The id of a document other than {@code documentId} indexed from {@code origin} (non-empty): the same file under

@@ -147,6 +147,15 @@ public final class LuceneView implements IndexView {
   }
 
   @Override
+  public Optional<DocumentPassages> export(String documentId) {
+    try {
+      return PassageSchema.readDocument(searcher, documentId);
+    } catch (IOException e) {
+      throw new DocqaException("cannot read " + documentId + " from the index: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public Optional<String> otherDocumentFrom(String origin, String documentId) {
     try {
       return PassageWrites.otherDocumentFrom(searcher, origin, documentId);

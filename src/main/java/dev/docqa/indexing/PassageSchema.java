@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.document.Document;
@@ -14,15 +15,21 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 
 /**
@@ -94,6 +101,41 @@ public final class PassageSchema {
         d.getField(START).numericValue().intValue(),
         d.getField(END).numericValue().intValue(),
         page == null ? null : page.numericValue().intValue());
+  }
+
+  /**
+   * The document as it was written: its passages in order with their vectors, and what was stored about it; empty
+   * when the searcher's view does not hold it.
+   */
+  static Optional<DocumentPassages> readDocument(IndexSearcher searcher, String documentId) throws IOException {
+    TermQuery query = new TermQuery(new Term(DOC_ID, documentId));
+    int count = searcher.count(query);
+    if (count == 0) {
+      return Optional.empty();
+    }
+    ScoreDoc[] hits = searcher.search(query, count).scoreDocs;
+    StoredFields stored = searcher.storedFields();
+    Passage[] passages = new Passage[count];
+    float[][] vectors = new float[count][];
+    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    for (ScoreDoc hit : hits) {
+      Passage passage = readPassage(stored, hit.doc);
+      if (passage.ordinal() >= count || passages[passage.ordinal()] != null) {
+        throw new IllegalStateException("passages of " + documentId + " are not numbered 0.." + (count - 1));
+      }
+      passages[passage.ordinal()] = passage;
+      LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(hit.doc, leaves));
+      FloatVectorValues values = leaf.reader().getFloatVectorValues(VECTOR);
+      KnnVectorValues.DocIndexIterator iterator = values.iterator();
+      if (iterator.advance(hit.doc - leaf.docBase) != hit.doc - leaf.docBase) {
+        throw new IllegalStateException("passage " + passage.ordinal() + " of " + documentId + " has no vector");
+      }
+      vectors[passage.ordinal()] = values.vectorValue(iterator.index()).clone();
+    }
+    IndexedDocument indexed = readIndexedDocument(stored, hits[0].doc, count);
+    return Optional.of(new DocumentPassages(documentId, indexed.contentHash(), indexed.sourceVersion(),
+        List.of(passages), List.of(vectors), indexed.pages(), indexed.origin(),
+        indexed.indexedAt() == null ? Instant.EPOCH : indexed.indexedAt()));
   }
 
   /** Reads what {@link #toLuceneDocuments} stored about the source document of Lucene doc {@code doc}. */

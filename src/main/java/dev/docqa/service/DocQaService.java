@@ -106,8 +106,10 @@ public final class DocQaService implements DocQa {
     try {
       Future<Embedder> embedderTask = loaders.submit(() -> timed(phases, "embedder",
           () -> Embedders.open(settings.embedder(), models::fetch)));
-      Future<EmbeddedIndex.Parts> indexTask = loaders.submit(() -> timed(phases, "index_sync",
-          () -> EmbeddedIndex.openParts(store, storage)));
+      // The embedded index syncs while the models load; OpenSearch is opened once the embedder's dimension is known.
+      Future<EmbeddedIndex.Parts> indexTask = settings.index().isEmbedded()
+          ? loaders.submit(() -> timed(phases, "index_sync", () -> EmbeddedIndex.openParts(store, storage)))
+          : null;
       Reader reader = null;
       HuggingFaceSpanTokenizer tokenizer = null;
       RuntimeException failure = null;
@@ -119,20 +121,32 @@ public final class DocQaService implements DocQa {
         failure = e;
       }
       Embedder embedder = null;
-      EmbeddedIndex.Parts index = null;
+      EmbeddedIndex.Parts parts = null;
+      IndexBackend index = null;
       try {
         embedder = await(embedderTask);
       } catch (RuntimeException e) {
         failure = first(failure, e);
       }
       try {
-        index = await(indexTask);
+        if (indexTask != null) {
+          parts = await(indexTask);
+        }
       } catch (RuntimeException e) {
         failure = first(failure, e);
       }
+      if (failure == null) {
+        int dimension = embedder.dimension();
+        try {
+          index = parts != null
+              ? parts.withDimension(dimension)
+              : timed(phases, "index_sync", () -> IndexBackends.open(settings, store, dimension));
+        } catch (RuntimeException e) {
+          failure = e;
+        }
+      }
       if (failure != null) {
-        Closing.quietly(index, tokenizer,
-            embedder, reader);
+        Closing.quietly(parts, tokenizer, embedder, reader);
         throw failure;
       }
       Map<String, Double> timings = new LinkedHashMap<>();
@@ -140,7 +154,7 @@ public final class DocQaService implements DocQa {
         timings.put(phase, phases.get(phase));
       }
       timings.put("open", millis(System.nanoTime() - began));
-      return new DocQaService(settings, reader, embedder, tokenizer, index.withDimension(embedder.dimension()), timings);
+      return new DocQaService(settings, reader, embedder, tokenizer, index, timings);
     } finally {
       loaders.shutdown();
     }
