@@ -3,6 +3,7 @@ package dev.docqa.opensearch;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.docqa.indexing.DocumentPassages;
 import dev.docqa.indexing.IndexedDocument;
 import java.time.Instant;
 import java.util.Optional;
@@ -36,7 +37,7 @@ record HeadSource(
     @JsonProperty(IndexLayout.RECORDED_AT) long recordedAt) {
 
   /** A head for a written version. */
-  static HeadSource present(dev.docqa.indexing.DocumentPassages document, String sequencer, String token,
+  static HeadSource present(DocumentPassages document, String sequencer, String token,
       long generation, Instant now) {
     return new HeadSource(IndexLayout.KIND_HEAD, document.documentId(), document.contentHash(),
         document.sourceVersion(), document.origin(), document.indexedAt().toEpochMilli(), document.passages().size(),

@@ -225,8 +225,9 @@ public final class OpenSearchIndex implements IndexBackend {
         calls.run("creating index " + name,
             () -> client.indices().create(c -> c.index(name).settings(s -> s.knn(true)).mappings(mapping)));
       } catch (Calls.Rejected e) {
+        // Another process created it meanwhile: check it like any existing index.
         if (!"resource_already_exists_exception".equals(e.type())) {
-          throw e; // another process created it meanwhile: check it like any existing index
+          throw e;
         }
       }
     }
