@@ -1,0 +1,34 @@
+package dev.docqa.opensearch;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.docqa.document.Passage;
+
+/**
+ * The {@code _source} of a passage, tagged with the write token and generation of the head version it belongs to.
+ * Searches leave the vector out ({@code null}).
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record PassageSource(
+    @JsonProperty(IndexLayout.KIND) String kind,
+    @JsonProperty(IndexLayout.DOC_ID) String documentId,
+    @JsonProperty(IndexLayout.ORDINAL) int ordinal,
+    @JsonProperty(IndexLayout.TEXT) String text,
+    @JsonProperty(IndexLayout.START) int start,
+    @JsonProperty(IndexLayout.END) int end,
+    @JsonProperty(IndexLayout.PAGE) Integer page,
+    @JsonProperty(IndexLayout.TOKEN) String token,
+    @JsonProperty(IndexLayout.GENERATION) long generation,
+    @JsonProperty(IndexLayout.VECTOR) float[] vector) {
+
+  static PassageSource of(Passage passage, float[] vector, String token, long generation) {
+    return new PassageSource(IndexLayout.KIND_PASSAGE, passage.documentId(), passage.ordinal(), passage.text(),
+        passage.start(), passage.end(), passage.page(), token, generation, vector);
+  }
+
+  Passage passage() {
+    return new Passage(documentId, ordinal, text, start, end, page);
+  }
+}
