@@ -8,6 +8,7 @@ import dev.docqa.config.ReaderSettings;
 import dev.docqa.config.RetrievalSettings;
 import dev.docqa.config.RetrieverMode;
 import dev.docqa.config.StorageSettings;
+import dev.docqa.service.IndexBackends;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -75,7 +76,9 @@ final class SettingsFlags {
   static DocqaSettings located(String location, DocqaSettings settings) throws UsageException {
     try {
       if (location.startsWith(IndexSettings.OPENSEARCH_SCHEME)) {
-        return settings.withIndex(settings.index().withLocation(location));
+        IndexSettings index = settings.index().withLocation(location);
+        IndexBackends.openSearch(index); // a malformed location is a usage error, before anything opens
+        return settings.withIndex(index);
       }
       return settings.withIndex(settings.index().withLocation(IndexSettings.EMBEDDED))
           .withStorage(index(location, settings.storage()));

@@ -9,7 +9,7 @@ import java.time.Duration;
  *     or an OpenSearch index: {@code opensearch+http://HOST:PORT/INDEX}, {@code opensearch+https://HOST/INDEX}
  *     (SigV4-signed on AWS: {@code es} for domains, {@code aoss} for Serverless collections)
  * @param knnEngine the k-NN engine of an OpenSearch index docqa creates: {@code lucene}, or {@code faiss} (what
- *     Serverless vector collections use)
+ *     Serverless vector collections use); {@code null}: {@code faiss} on a Serverless endpoint, else {@code lucene}
  * @param requestTimeout how long one OpenSearch request may take before the index counts as unavailable
  */
 public record IndexSettings(String location, String knnEngine, Duration requestTimeout) {
@@ -25,7 +25,10 @@ public record IndexSettings(String location, String knnEngine, Duration requestT
       throw new IllegalArgumentException("index location must be '" + EMBEDDED
           + "' or opensearch+http(s)://HOST/INDEX; location=" + location);
     }
-    if (!"lucene".equals(knnEngine) && !"faiss".equals(knnEngine)) {
+    if (knnEngine != null && knnEngine.isBlank()) {
+      knnEngine = null;
+    }
+    if (knnEngine != null && !"lucene".equals(knnEngine) && !"faiss".equals(knnEngine)) {
       throw new IllegalArgumentException("knnEngine must be lucene or faiss; knnEngine=" + knnEngine);
     }
     if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
@@ -34,7 +37,7 @@ public record IndexSettings(String location, String knnEngine, Duration requestT
   }
 
   public static IndexSettings defaults() {
-    return new IndexSettings(EMBEDDED, "lucene", Duration.ofSeconds(30));
+    return new IndexSettings(EMBEDDED, null, Duration.ofSeconds(30));
   }
 
   /** Whether passages live in the embedded Lucene index rather than OpenSearch. */

@@ -50,7 +50,7 @@ public interface DocqaConfig {
         new RetrievalSettings(RetrieverMode.parse(retrieval().mode()), retrieval().topK()),
         new StorageSettings(s.location(), Path.of(s.cacheDir()), s.maxStaleness(), s.documentPrefix(),
             s.indexPrefix(), s.gcGrace(), s.s3Endpoint().orElse(null), s.s3Region(), s.s3PathStyle()),
-        new IndexSettings(index().location(), index().knnEngine(), index().requestTimeout()));
+        new IndexSettings(index().location(), index().knnEngine().orElse(null), index().requestTimeout()));
   }
 
   /** {@code docqa.index.*}: see {@link IndexSettings}. */
@@ -58,8 +58,8 @@ public interface DocqaConfig {
     @WithDefault(IndexSettings.EMBEDDED)
     String location();
 
-    @WithDefault("lucene")
-    String knnEngine();
+    /** {@code lucene} or {@code faiss}; unset: {@code faiss} on a Serverless endpoint, else {@code lucene}. */
+    Optional<String> knnEngine();
 
     @WithDefault("PT30S")
     Duration requestTimeout();

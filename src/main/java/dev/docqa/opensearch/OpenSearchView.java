@@ -7,8 +7,10 @@ import dev.docqa.index.IndexView;
 import dev.docqa.index.RankRequest;
 import dev.docqa.index.RankedHit;
 import dev.docqa.index.Rankings;
+import dev.docqa.indexing.DocumentPassages;
 import dev.docqa.indexing.IndexedDocument;
 import dev.docqa.indexing.Sequencers;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,8 +22,10 @@ import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
 import org.opensearch.client.opensearch.core.GetResponse;
+import org.opensearch.client.opensearch.core.MgetResponse;
 import org.opensearch.client.opensearch.core.MsearchResponse;
 import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.opensearch.core.mget.MultiGetResponseItem;
 import org.opensearch.client.opensearch.core.msearch.MultiSearchResponseItem;
 import org.opensearch.client.opensearch.core.msearch.RequestItem;
 import org.opensearch.client.opensearch.core.search.Hit;
@@ -35,6 +39,8 @@ final class OpenSearchView implements IndexView {
 
   /** Heads per page when listing documents ({@code search_after}, so no 10,000-hit limit). */
   private static final int PAGE = 1000;
+  /** Passages per {@code _mget} when exporting a document (each carries its vector). */
+  private static final int EXPORT_BATCH = 500;
 
   private final OpenSearchClient client;
   private final Calls calls;
@@ -167,6 +173,38 @@ final class OpenSearchView implements IndexView {
       }
       after = hits.getLast().sort();
     }
+  }
+
+  @Override
+  public Optional<DocumentPassages> export(String documentId) {
+    Optional<HeadSource> head = head(documentId).filter(h -> !h.tombstone());
+    if (head.isEmpty()) {
+      return Optional.empty();
+    }
+    HeadSource h = head.get();
+    List<Passage> passages = new ArrayList<>(h.passages());
+    List<float[]> vectors = new ArrayList<>(h.passages());
+    for (int from = 0; from < h.passages(); from += EXPORT_BATCH) {
+      List<String> ids = new ArrayList<>();
+      for (int ordinal = from; ordinal < Math.min(h.passages(), from + EXPORT_BATCH); ordinal++) {
+        ids.add(IndexLayout.passageId(documentId, h.token(), ordinal));
+      }
+      MgetResponse<PassageSource> response = calls.run("exporting a document",
+          () -> client.mget(m -> m.index(settings.index()).ids(ids).realtime(true), PassageSource.class));
+      for (MultiGetResponseItem<PassageSource> item : response.docs()) {
+        if (!item.isResult() || !item.result().found()) {
+          // A newer version replaced it while we read: the caller copies what it finds next time.
+          return Optional.empty();
+        }
+        PassageSource source = item.result().source();
+        passages.add(source.passage());
+        vectors.add(source.vector());
+      }
+    }
+    IndexedDocument document = h.document().orElseThrow();
+    return Optional.of(new DocumentPassages(documentId, document.contentHash(), document.sourceVersion(), passages,
+        vectors, document.pages(), document.origin(),
+        document.indexedAt() == null ? Instant.EPOCH : document.indexedAt()));
   }
 
   @Override

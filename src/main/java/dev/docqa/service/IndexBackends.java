@@ -31,9 +31,10 @@ public final class IndexBackends {
   }
 
   /** The OpenSearch connection {@code index} describes. */
-  static OpenSearchSettings openSearch(IndexSettings index) {
-    return OpenSearchSettings.parse(index.location())
-        .withKnnEngine(OpenSearchSettings.KnnEngine.valueOf(index.knnEngine().toUpperCase(Locale.ROOT)))
-        .withRequestTimeout(index.requestTimeout());
+  public static OpenSearchSettings openSearch(IndexSettings index) {
+    OpenSearchSettings settings = OpenSearchSettings.parse(index.location()).withRequestTimeout(index.requestTimeout());
+    return index.knnEngine() == null
+        ? settings
+        : settings.withKnnEngine(OpenSearchSettings.KnnEngine.valueOf(index.knnEngine().toUpperCase(Locale.ROOT)));
   }
 }
