@@ -6,12 +6,16 @@
 #   READER_MODEL_LOCATION  "builtin" for docqa's own trained reader (inside the image), s3://bucket/prefix of a reader
 #                          model, or "image" for a model baked in with infra/docker/Dockerfile.lambda-model (set
 #                          BAKED_MODEL_DIR to its directory)
-#   Key=Value              more template parameters, e.g. AskMemoryMb=6144 AskReservedConcurrency=20
+#   Key=Value              more template parameters, e.g. AskMemoryMb=6144 AskReservedConcurrency=20. The index:
+#                          IndexBackend=embedded (the default: Lucene files in the bucket), serverless (a new
+#                          OpenSearch Serverless vector collection) or domain (an existing OpenSearch Service domain:
+#                          also pass OpenSearchDomainEndpoint=HOST and OpenSearchDomainArn=ARN); OpenSearchIndexName=NAME
+#                          (default docqa-passages). Parameters left out keep the stack's current values.
 # Needs: docker (with buildx), aws CLI v2 with credentials, and AWS_REGION (or a configured default region).
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
-  sed -n '2,11p' "$0" >&2
+  sed -n '2,14p' "$0" >&2
   exit 64
 fi
 stack="$1"
@@ -30,6 +34,44 @@ elif [[ "$model" =~ ^s3://([^/]+)/(.+[^/])/?$ ]]; then
   model_params=("ReaderModelBucket=${BASH_REMATCH[1]}" "ReaderModelPrefix=${BASH_REMATCH[2]}")
 else
   echo "deploy.sh: READER_MODEL_LOCATION must be builtin, s3://bucket/prefix or image; got '$model'" >&2
+  exit 64
+fi
+
+# The index parameters, checked here too so that a bad choice fails before the build, not at the change set.
+# A domain endpoint may be given as the console shows it (https://HOST/): the template takes the host.
+overrides=()
+backend="" domain_endpoint="" domain_arn=""
+for override in "$@"; do
+  case "$override" in
+    IndexBackend=*)
+      backend="${override#IndexBackend=}"
+      if [[ ! "$backend" =~ ^(embedded|serverless|domain)$ ]]; then
+        echo "deploy.sh: IndexBackend must be embedded, serverless or domain; got '$backend'" >&2
+        exit 64
+      fi
+      ;;
+    OpenSearchDomainEndpoint=*)
+      domain_endpoint="${override#OpenSearchDomainEndpoint=}"
+      domain_endpoint="${domain_endpoint#https://}"
+      domain_endpoint="${domain_endpoint%/}"
+      if [[ ! "$domain_endpoint" =~ ^[a-z0-9][a-z0-9.-]*\.es\.amazonaws\.com$ ]]; then
+        echo "deploy.sh: OpenSearchDomainEndpoint must be a domain's endpoint host (*.es.amazonaws.com); got '${override#*=}'" >&2
+        exit 64
+      fi
+      override="OpenSearchDomainEndpoint=${domain_endpoint}"
+      ;;
+    OpenSearchDomainArn=*)
+      domain_arn="${override#OpenSearchDomainArn=}"
+      if [[ ! "$domain_arn" =~ ^arn:aws[a-z-]*:es:[a-z0-9-]+:[0-9]{12}:domain/[a-z][a-z0-9-]+$ ]]; then
+        echo "deploy.sh: OpenSearchDomainArn must be arn:aws:es:REGION:ACCOUNT:domain/NAME; got '$domain_arn'" >&2
+        exit 64
+      fi
+      ;;
+  esac
+  overrides+=("$override")
+done
+if [[ "$backend" == "domain" && ( -z "$domain_endpoint" || -z "$domain_arn" ) ]]; then
+  echo "deploy.sh: IndexBackend=domain needs OpenSearchDomainEndpoint=HOST and OpenSearchDomainArn=ARN as well" >&2
   exit 64
 fi
 
@@ -70,7 +112,7 @@ aws cloudformation deploy --region "$region" \
   --template-file "$repo_root/infra/template.yaml" \
   --capabilities CAPABILITY_IAM \
   --no-fail-on-empty-changeset \
-  --parameter-overrides "ImageUri=${registry}/${stack}:${tag}" "${model_params[@]}" "$@"
+  --parameter-overrides "ImageUri=${registry}/${stack}:${tag}" "${model_params[@]}" ${overrides[@]+"${overrides[@]}"}
 
 aws cloudformation describe-stacks --region "$region" --stack-name "$stack" \
   --query "Stacks[0].Outputs[].[OutputKey,OutputValue]" --output table

@@ -156,6 +156,22 @@ public interface DocqaConfig {
     Optional<String> eventBucket();
   }
 
+  /**
+   * {@code docqa.index.*}: where the passage index lives. {@code embedded} (the default) keeps Lucene files under the
+   * storage location's index prefix; {@code opensearch+https://HOST/INDEX} names an OpenSearch index, SigV4-signed for
+   * {@code aoss} on {@code *.aoss.amazonaws.com} hosts and {@code es} on {@code *.es.amazonaws.com} hosts.
+   */
+  interface Index {
+    @WithDefault("embedded")
+    String location();
+
+    /** The k-NN engine of a new OpenSearch index, {@code lucene} or {@code faiss} (Serverless vector collections). */
+    Optional<String> knnEngine();
+
+    @WithDefault("PT30S")
+    Duration requestTimeout();
+  }
+
   /** {@code docqa.retrieval.*}: see {@link RetrievalSettings}. */
   interface Retrieval {
     @WithDefault("hybrid")

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Validates infra/template.yaml against the CloudFormation resource schemas, offline: property names, required
- * properties, value types (recursively through property types) and {@code Fn::GetAtt} attributes. The schema subset
+ * properties, value types (recursively through property types), the allowed values of enumerated strings and {@code
+ * Fn::GetAtt} attributes. The schema subset
  * {@code cfn-spec.json} is extracted from the AWS CDK service spec by {@code infra/tools/extract_cfn_spec.py}.
  */
 class CloudFormationSpecTest {
@@ -95,7 +96,13 @@ class CloudFormationSpecTest {
       return;
     }
     switch (type.path("type").asText()) {
-      case "string", "date-time" -> expect(path, value, value.isTextual() || value.isNumber() || value.isBoolean());
+      case "string", "date-time" -> {
+        expect(path, value, value.isTextual() || value.isNumber() || value.isBoolean());
+        List<String> allowed = CloudFormationTemplate.strings(type.path("allowedValues"));
+        if (!allowed.isEmpty() && !allowed.contains(value.asText())) {
+          problems.add(path + ": value " + value + " is not one of " + allowed);
+        }
+      }
       case "integer" -> expect(path, value, value.isIntegralNumber() || value.asText().matches("-?\\d+"));
       case "number" -> expect(path, value, value.isNumber() || value.asText().matches("-?\\d+(\\.\\d+)?"));
       case "boolean" -> expect(path, value, value.isBoolean() || value.asText().matches("true|false"));

@@ -63,6 +63,108 @@ final class CloudFormationTemplate {
     return root;
   }
 
+  /**
+   * The template as CloudFormation deploys it for {@code parameters} (the others at their defaults): conditions
+   * evaluated, resources and outputs whose condition is false removed, each {@code Fn::If} replaced by its chosen
+   * branch and {@code AWS::NoValue} left out. Parameters, conditions and rules are kept as they are.
+   */
+  CloudFormationTemplate resolve(Map<String, String> parameters) {
+    Map<String, String> values = new LinkedHashMap<>();
+    fields(root.path("Parameters")).forEach((name, parameter) -> {
+      if (parameter.has("Default")) {
+        values.put(name, parameter.get("Default").asText());
+      }
+    });
+    values.putAll(parameters);
+    Map<String, Boolean> conditions = new LinkedHashMap<>();
+    fields(root.path("Conditions")).keySet().forEach(name -> condition(name, values, conditions));
+
+    ObjectNode resolved = root.deepCopy();
+    for (String section : List.of("Resources", "Outputs")) {
+      ObjectNode entries = (ObjectNode) resolved.path(section);
+      for (String id : List.copyOf(fields(entries).keySet())) {
+        JsonNode condition = entries.get(id).path("Condition");
+        if (!condition.isMissingNode() && !condition(condition.asText(), values, conditions)) {
+          entries.remove(id);
+        } else {
+          entries.set(id, chooseBranches(entries.get(id), conditions));
+        }
+      }
+    }
+    return new CloudFormationTemplate(resolved);
+  }
+
+  private boolean condition(String name, Map<String, String> values, Map<String, Boolean> known) {
+    Boolean value = known.get(name);
+    if (value == null) {
+      JsonNode definition = root.path("Conditions").path(name);
+      if (definition.isMissingNode()) {
+        throw new AssertionError("no condition " + name);
+      }
+      value = conditionValue(definition, values, known);
+      known.put(name, value);
+    }
+    return value;
+  }
+
+  private boolean conditionValue(JsonNode node, Map<String, String> values, Map<String, Boolean> known) {
+    if (node.has("Condition")) {
+      return condition(node.get("Condition").asText(), values, known);
+    }
+    if (node.has("Fn::Equals")) {
+      JsonNode args = node.get("Fn::Equals");
+      return evaluate(args.get(0), values).equals(evaluate(args.get(1), values));
+    }
+    if (node.has("Fn::Not")) {
+      return !conditionValue(node.get("Fn::Not").get(0), values, known);
+    }
+    if (node.has("Fn::And") || node.has("Fn::Or")) {
+      boolean and = node.has("Fn::And");
+      boolean result = and;
+      for (JsonNode operand : node.get(and ? "Fn::And" : "Fn::Or")) {
+        result = and ? result && conditionValue(operand, values, known) : result || conditionValue(operand, values, known);
+      }
+      return result;
+    }
+    throw new IllegalArgumentException("cannot evaluate condition " + node);
+  }
+
+  /** {@code node} with every {@code Fn::If} replaced by its chosen branch; {@code null} for {@code AWS::NoValue}. */
+  private static JsonNode chooseBranches(JsonNode node, Map<String, Boolean> conditions) {
+    if (node.isObject() && node.has("Fn::If")) {
+      JsonNode args = node.get("Fn::If");
+      Boolean holds = conditions.get(args.get(0).asText());
+      if (holds == null) {
+        throw new AssertionError("Fn::If names unknown condition " + args.get(0));
+      }
+      return chooseBranches(args.get(holds ? 1 : 2), conditions);
+    }
+    if (node.isObject() && node.size() == 1 && node.path("Ref").asText().equals("AWS::NoValue")) {
+      return null;
+    }
+    if (node.isObject()) {
+      ObjectNode copy = new ObjectMapper().createObjectNode();
+      fields(node).forEach((key, value) -> {
+        JsonNode chosen = chooseBranches(value, conditions);
+        if (chosen != null) {
+          copy.set(key, chosen);
+        }
+      });
+      return copy;
+    }
+    if (node.isArray()) {
+      var copy = new ObjectMapper().createArrayNode();
+      node.forEach(element -> {
+        JsonNode chosen = chooseBranches(element, conditions);
+        if (chosen != null) {
+          copy.add(chosen);
+        }
+      });
+      return copy;
+    }
+    return node;
+  }
+
   Map<String, JsonNode> resources() {
     return fields(root.path("Resources"));
   }
@@ -166,8 +268,9 @@ final class CloudFormationTemplate {
 
   /**
    * Evaluates the intrinsic functions the template uses ({@code Ref}, {@code Fn::Sub}, {@code Fn::Select},
-   * {@code Fn::Split}) to a string, with {@code values} for parameters and pseudo parameters. {@code Fn::GetAtt} and a
-   * {@code Ref} to a resource evaluate to {@code <Id.Attribute>} and {@code <Id>}.
+   * {@code Fn::Split}) to a string, with {@code values} for parameters, pseudo parameters and attributes ({@code
+   * Id.Attribute}). Without a value, {@code Fn::GetAtt} and a {@code Ref} to a resource evaluate to {@code
+   * <Id.Attribute>} and {@code <Id>}.
    */
   static String evaluate(JsonNode node, Map<String, String> values) {
     return evaluateNode(node, values).asText();
@@ -184,7 +287,8 @@ final class CloudFormationTemplate {
     }
     if (node.has("Fn::GetAtt")) {
       JsonNode att = node.get("Fn::GetAtt");
-      return mapper.getNodeFactory().textNode("<" + att.get(0).asText() + "." + att.get(1).asText() + ">");
+      String name = att.get(0).asText() + "." + att.get(1).asText();
+      return mapper.getNodeFactory().textNode(values.getOrDefault(name, "<" + name + ">"));
     }
     if (node.has("Fn::Select")) {
       JsonNode args = node.get("Fn::Select");

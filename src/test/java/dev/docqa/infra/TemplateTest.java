@@ -10,8 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.config.DocqaSettings;
+import dev.docqa.functions.DocqaConfig;
 import dev.docqa.infra.CloudFormationTemplate.Statement;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -35,6 +41,17 @@ class TemplateTest {
   private static final Set<String> FUNCTIONS = Set.of("AskFunction", "IngestFunction");
   private static final String MODEL_OBJECTS = "arn:${AWS::Partition}:s3:::${ReaderModelBucket}/${ReaderModelPrefix}/*";
   private static final String MODEL_BUCKET = "arn:${AWS::Partition}:s3:::${ReaderModelBucket}";
+  /** A reader model in S3, so that the model policy is part of every deployment shape below. */
+  private static final Map<String, String> MODEL = Map.of("ReaderModelBucket", "ml-models");
+  private static final Map<String, String> SERVERLESS = Map.of("ReaderModelBucket", "ml-models",
+      "IndexBackend", "serverless");
+  private static final String DOMAIN_HOST = "search-docqa-abc123def456.eu-west-1.es.amazonaws.com";
+  private static final String DOMAIN_ARN = "arn:aws:es:eu-west-1:123456789012:domain/docqa";
+  private static final Map<String, String> DOMAIN = Map.of("ReaderModelBucket", "ml-models", "IndexBackend", "domain",
+      "OpenSearchDomainEndpoint", DOMAIN_HOST, "OpenSearchDomainArn", DOMAIN_ARN);
+  private static final String STACK_ID =
+      "arn:aws:cloudformation:eu-west-1:123456789012:stack/Docqa-Prod/51af3dc0-da77-11e4-872e-1234567db123";
+  private static final Set<String> INDEX_VARIABLES = Set.of("DOCQA_INDEX_LOCATION", "DOCQA_INDEX_KNN_ENGINE");
 
   private final CloudFormationTemplate template = CloudFormationTemplate.load(TEMPLATE);
 
@@ -50,10 +67,21 @@ class TemplateTest {
     unknown.removeAll(known);
     assertTrue(unknown.isEmpty(), "references to nothing: " + unknown);
 
-    template.resources().forEach((id, resource) -> {
-      String condition = resource.path("Condition").asText(null);
+    Set<String> unknownInRules = new TreeSet<>(CloudFormationTemplate.references(template.root().path("Rules")));
+    unknownInRules.removeAll(CloudFormationTemplate.fields(template.root().path("Parameters")).keySet());
+    assertTrue(unknownInRules.isEmpty(), "rules may name parameters only: " + unknownInRules);
+
+    Map<String, JsonNode> conditional = new HashMap<>(template.resources());
+    conditional.putAll(CloudFormationTemplate.fields(template.root().path("Outputs")));
+    conditional.forEach((id, entry) -> {
+      String condition = entry.path("Condition").asText(null);
       assertTrue(condition == null || conditions.contains(condition), id + " names unknown condition " + condition);
     });
+    CloudFormationTemplate.walk(template.root()).filter(node -> node.has("Fn::If") || node.has("Condition"))
+        .forEach(node -> {
+          JsonNode named = node.has("Fn::If") ? node.get("Fn::If").get(0) : node.get("Condition");
+          assertTrue(!named.isTextual() || conditions.contains(named.asText()), "unknown condition in " + node);
+        });
   }
 
   /** CloudFormation rejects a template whose resources depend on each other in a cycle. */
@@ -333,16 +361,32 @@ class TemplateTest {
     }
   }
 
-  /** DOCQA_ environment variable names of every {@link DocqaSettings} field, e.g. DOCQA_STORAGE_CACHE_DIR. */
+  /**
+   * DOCQA_ environment variable names of every {@link DocqaSettings} field and every setting of the functions'
+   * {@link DocqaConfig} mapping (which also has groups the core settings lack, such as {@code functions} and {@code
+   * index}), e.g. DOCQA_STORAGE_CACHE_DIR.
+   */
   static Set<String> settingKeys() {
     Set<String> keys = new TreeSet<>();
     for (RecordComponent group : DocqaSettings.class.getRecordComponents()) {
       for (RecordComponent field : group.getType().getRecordComponents()) {
-        String kebab = field.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2");
-        keys.add(("DOCQA_" + group.getName() + "_" + kebab).toUpperCase(Locale.ROOT));
+        keys.add(variable(group.getName(), field.getName()));
+      }
+    }
+    for (Method group : DocqaConfig.class.getMethods()) {
+      if (Modifier.isAbstract(group.getModifiers()) && group.getReturnType().isInterface()) {
+        for (Method field : group.getReturnType().getMethods()) {
+          if (Modifier.isAbstract(field.getModifiers())) {
+            keys.add(variable(group.getName(), field.getName()));
+          }
+        }
       }
     }
     return keys;
+  }
+
+  private static String variable(String group, String field) {
+    return ("DOCQA_" + group + "_" + field.replaceAll("([a-z0-9])([A-Z])", "$1_$2")).toUpperCase(Locale.ROOT);
   }
 
   @Test
@@ -366,8 +410,13 @@ class TemplateTest {
       }
       for (JsonNode resource : s.resources()) {
         String described = describe(resource);
-        assertFalse(described.equals("*") || described.endsWith(":::*") || described.endsWith("Arn}/*"),
+        assertFalse(described.equals("*") || described.endsWith(":::*") || described.endsWith(".Arn}/*"),
             s.role() + " allows every resource or every object of a bucket: " + resource);
+        // The one '/*' after an ARN: the paths of the OpenSearch domain the stack was given, and only its HTTP verbs.
+        if (described.endsWith("Arn}/*")) {
+          assertEquals("${OpenSearchDomainArn}/*", described, s.role() + ": " + resource);
+          assertTrue(s.actions().stream().allMatch(a -> a.startsWith("es:ESHttp")), s.role() + ": " + s.node());
+        }
       }
     }
     assertTrue(template.properties("AskRole").path("ManagedPolicyArns").isMissingNode(), "no managed policies");
@@ -376,7 +425,7 @@ class TemplateTest {
 
   @Test
   void askMayOnlyReadTheIndexAndTheModel() {
-    Map<String, Set<String>> grants = grants("AskRole");
+    Map<String, Set<String>> grants = grants(template.resolve(MODEL), "AskRole");
     assertEquals(Map.of(
         "logs:CreateLogStream", Set.of("GetAtt AskLogGroup.Arn"),
         "logs:PutLogEvents", Set.of("GetAtt AskLogGroup.Arn"),
@@ -386,7 +435,7 @@ class TemplateTest {
 
   @Test
   void ingestMayReadDocumentsAndWriteOnlyTheIndex() {
-    Map<String, Set<String>> grants = grants("IngestRole");
+    Map<String, Set<String>> grants = grants(template.resolve(MODEL), "IngestRole");
     assertAll(
         () -> assertEquals(Set.of("${DocumentsBucket.Arn}/${DocumentsPrefix}*", "${DocumentsBucket.Arn}/${IndexPrefix}*",
             MODEL_OBJECTS), grants.get("s3:GetObject")),
@@ -415,6 +464,237 @@ class TemplateTest {
     assertEquals(ref("AWS::NoValue"), modelEnv.get(2), "a baked-in model keeps the image's DOCQA_READER_MODEL");
   }
 
+  // ---------------------------------------------------------------- index backends: embedded, serverless, domain
+
+  @Test
+  void indexBackendIsAChoiceOfThreeAndEmbeddedByDefault() {
+    JsonNode backend = template.root().path("Parameters").path("IndexBackend");
+    assertEquals("embedded", backend.path("Default").asText());
+    assertEquals(List.of("embedded", "serverless", "domain"), strings(backend.path("AllowedValues")));
+    assertEquals("docqa-passages", parameterDefault("OpenSearchIndexName"));
+    assertEquals("", parameterDefault("OpenSearchDomainEndpoint"));
+    assertEquals("", parameterDefault("OpenSearchDomainArn"));
+  }
+
+  /** Embedded (with and without an S3 model): exactly today's resources, roles and variables; nothing of OpenSearch. */
+  @Test
+  void embeddedIndexAddsNoOpenSearchResourcesPermissionsOrVariables() {
+    for (Map<String, String> parameters : List.of(Map.<String, String>of(), MODEL)) {
+      CloudFormationTemplate shape = template.resolve(parameters);
+      Set<String> expected = new TreeSet<>();
+      template.resources().forEach((id, resource) -> {
+        String condition = resource.path("Condition").asText("");
+        if (condition.isEmpty() || condition.equals("ModelInS3") && parameters.containsKey("ReaderModelBucket")) {
+          expected.add(id);
+        }
+      });
+      assertEquals(expected, new TreeSet<>(shape.resources().keySet()), "resources for " + parameters);
+      shape.resources().forEach((id, resource) -> assertFalse(
+          resource.path("Type").asText().startsWith("AWS::OpenSearch"), id));
+      for (Statement s : shape.identityStatements()) {
+        s.actions().forEach(action -> assertFalse(action.startsWith("aoss:") || action.startsWith("es:"),
+            s.role() + " allows " + action + " with the embedded index"));
+      }
+      // The roles are untouched by the index conditions, and the functions see no DOCQA_INDEX_ variable.
+      assertEquals(template.properties("AskRole"), shape.properties("AskRole"));
+      assertEquals(template.properties("IngestRole"), shape.properties("IngestRole"));
+      for (String function : FUNCTIONS) {
+        Set<String> variables = CloudFormationTemplate.fields(env(shape, function)).keySet();
+        assertTrue(variables.stream().noneMatch(v -> v.startsWith("DOCQA_INDEX_")), function + ": " + variables);
+        assertTrue(variables.contains("DOCQA_STORAGE_INDEX_PREFIX"), function + ": " + variables);
+      }
+      assertEquals(Set.of("ApiUrl", "PageUrl", "BucketName", "DocumentsUri", "AskFunctionName",
+          "IngestDeadLetterQueueUrl"), CloudFormationTemplate.fields(shape.root().path("Outputs")).keySet());
+    }
+  }
+
+  @Test
+  void serverlessIndexIsOneVectorCollectionWithItsThreePolicies() {
+    CloudFormationTemplate shape = template.resolve(SERVERLESS);
+    assertEquals(Set.of("IndexCollection"), shape.resourcesOfType("AWS::OpenSearchServerless::Collection").keySet());
+    assertEquals(Set.of("IndexEncryptionPolicy", "IndexNetworkPolicy"),
+        shape.resourcesOfType("AWS::OpenSearchServerless::SecurityPolicy").keySet());
+    assertEquals(Set.of("IndexAccessPolicy"), shape.resourcesOfType("AWS::OpenSearchServerless::AccessPolicy").keySet());
+    assertEquals(Set.of("IndexCollection", "IndexEncryptionPolicy", "IndexNetworkPolicy", "IndexAccessPolicy"),
+        shape.resources().keySet().stream().filter(id -> shape.resource(id).path("Type").asText()
+            .startsWith("AWS::OpenSearch")).collect(Collectors.toSet()), "no other OpenSearch resources");
+    JsonNode collection = shape.properties("IndexCollection");
+    assertEquals("VECTORSEARCH", collection.path("Type").asText());
+    assertTrue(strings(shape.resource("IndexCollection").path("DependsOn")).contains("IndexEncryptionPolicy"),
+        "a collection is created only once a matching encryption policy exists");
+
+    // One name for the collection and its policies, from the stack id: valid for a collection and a policy.
+    String name = evaluateIn(SERVERLESS, collection.path("Name"), Map.of());
+    assertEquals("docqa-51af3dc0-da77", name);
+    assertTrue(name.matches("[a-z][a-z0-9-]{2,31}"), "invalid collection name " + name);
+    for (String policy : List.of("IndexEncryptionPolicy", "IndexNetworkPolicy", "IndexAccessPolicy")) {
+      assertEquals(name, evaluateIn(SERVERLESS, shape.properties(policy).path("Name"), Map.of()), policy);
+    }
+
+    JsonNode encryption = shape.properties("IndexEncryptionPolicy");
+    assertEquals("encryption", encryption.path("Type").asText());
+    JsonNode encryptionRules = json(evaluateIn(SERVERLESS, encryption.path("Policy"), Map.of()));
+    assertTrue(encryptionRules.path("AWSOwnedKey").asBoolean(false), encryptionRules.toString());
+    assertTrue(encryptionRules.path("KmsARN").isMissingNode(), encryptionRules.toString());
+    assertEquals(json("[{\"ResourceType\":\"collection\",\"Resource\":[\"collection/" + name + "\"]}]"),
+        encryptionRules.path("Rules"));
+
+    // Public endpoints (the functions run outside any VPC); SigV4 and the data access policy still gate every call.
+    JsonNode network = shape.properties("IndexNetworkPolicy");
+    assertEquals("network", network.path("Type").asText());
+    JsonNode networkRules = json(evaluateIn(SERVERLESS, network.path("Policy"), Map.of()));
+    assertEquals(1, networkRules.size(), networkRules.toString());
+    assertTrue(networkRules.get(0).path("AllowFromPublic").asBoolean(false), networkRules.toString());
+    for (JsonNode rule : networkRules.get(0).path("Rules")) {
+      assertEquals(List.of("collection/" + name), strings(rule.path("Resource")), rule.toString());
+    }
+    assertEquals(Set.of("collection", "dashboard"), list(networkRules.get(0).path("Rules")).stream()
+        .map(r -> r.path("ResourceType").asText()).collect(Collectors.toSet()));
+  }
+
+  /** The data access policy admits exactly the two function roles, each on the one index, with the least it needs. */
+  @Test
+  void serverlessDataAccessPolicyGrantsOnlyTheTwoRolesTheirLeastPrivilege() {
+    CloudFormationTemplate shape = template.resolve(SERVERLESS);
+    JsonNode access = shape.properties("IndexAccessPolicy");
+    assertEquals("data", access.path("Type").asText());
+    Map<String, String> roles = Map.of("AskRole.Arn", "arn:aws:iam::123456789012:role/docqa-AskRole-1",
+        "IngestRole.Arn", "arn:aws:iam::123456789012:role/docqa-IngestRole-2", "OpenSearchIndexName", "passages-v2");
+    JsonNode policy = json(evaluateIn(SERVERLESS, access.path("Policy"), roles));
+    String index = "index/docqa-51af3dc0-da77/passages-v2";
+
+    Map<String, Set<String>> permissions = new HashMap<>();
+    for (JsonNode element : policy) {
+      List<String> principals = strings(element.path("Principal"));
+      assertEquals(1, principals.size(), "one role per element: " + element);
+      for (JsonNode rule : element.path("Rules")) {
+        assertEquals("index", rule.path("ResourceType").asText(), "no collection-level permissions: " + rule);
+        assertEquals(List.of(index), strings(rule.path("Resource")), "the one index only: " + rule);
+        for (String permission : strings(rule.path("Permission"))) {
+          assertFalse(permission.contains("*"), "wildcard permission " + permission);
+          permissions.computeIfAbsent(principals.get(0), p -> new TreeSet<>()).add(permission);
+        }
+      }
+    }
+    assertEquals(Map.of(
+        roles.get("AskRole.Arn"), Set.of("aoss:ReadDocument", "aoss:DescribeIndex"),
+        roles.get("IngestRole.Arn"), Set.of("aoss:ReadDocument", "aoss:WriteDocument", "aoss:CreateIndex",
+            "aoss:DescribeIndex", "aoss:UpdateIndex")), permissions);
+  }
+
+  @Test
+  void serverlessRolesMayCallTheCollectionAndNothingElseOfOpenSearch() {
+    CloudFormationTemplate shape = template.resolve(SERVERLESS);
+    for (String role : List.of("AskRole", "IngestRole")) {
+      Map<String, Set<String>> grants = grants(shape, role);
+      Map<String, Set<String>> openSearch = new HashMap<>(grants);
+      openSearch.keySet().removeIf(action -> !action.startsWith("aoss:") && !action.startsWith("es:"));
+      assertEquals(Map.of("aoss:APIAccessAll", Set.of("GetAtt IndexCollection.Arn")), openSearch, role);
+      // The S3 grants of the embedded shape are kept (the bucket still holds the documents).
+      grants.keySet().removeAll(openSearch.keySet());
+      assertEquals(grants(template.resolve(MODEL), role), grants, role);
+    }
+  }
+
+  @Test
+  void serverlessFunctionsReadTheCollectionHostWithFaiss() {
+    CloudFormationTemplate shape = template.resolve(SERVERLESS);
+    Map<String, String> endpoint = Map.of("IndexCollection.CollectionEndpoint",
+        "https://07tjusf2h91cunochc.eu-west-1.aoss.amazonaws.com");
+    for (String function : FUNCTIONS) {
+      JsonNode env = env(shape, function);
+      assertEquals("opensearch+https://07tjusf2h91cunochc.eu-west-1.aoss.amazonaws.com/docqa-passages",
+          evaluateIn(SERVERLESS, env.path("DOCQA_INDEX_LOCATION"), endpoint), function);
+      assertEquals("faiss", env.path("DOCQA_INDEX_KNN_ENGINE").asText(), function);
+    }
+    JsonNode outputs = shape.root().path("Outputs");
+    assertEquals(getAtt("IndexCollection", "CollectionEndpoint"), outputs.path("IndexCollectionEndpoint").path("Value"));
+    assertEquals(getAtt("IndexCollection", "DashboardEndpoint"), outputs.path("IndexDashboardUrl").path("Value"));
+    assertEquals(env(shape, "AskFunction").path("DOCQA_INDEX_LOCATION"), outputs.path("IndexLocation").path("Value"));
+    assertFalse(outputs.has("AskRoleArn") || outputs.has("IngestRoleArn"), "the stack's own policy names the roles");
+  }
+
+  @Test
+  void domainIndexUsesTheGivenDomainWithoutACollection() {
+    CloudFormationTemplate shape = template.resolve(DOMAIN);
+    shape.resources().forEach((id, resource) -> assertFalse(
+        resource.path("Type").asText().startsWith("AWS::OpenSearchServerless::"), id));
+    for (String function : FUNCTIONS) {
+      JsonNode env = env(shape, function);
+      assertEquals("opensearch+https://" + DOMAIN_HOST + "/docqa-passages",
+          evaluateIn(DOMAIN, env.path("DOCQA_INDEX_LOCATION"), Map.of()), function);
+      assertEquals("lucene", env.path("DOCQA_INDEX_KNN_ENGINE").asText(), function);
+    }
+    JsonNode outputs = shape.root().path("Outputs");
+    assertEquals(env(shape, "AskFunction").path("DOCQA_INDEX_LOCATION"), outputs.path("IndexLocation").path("Value"));
+    assertEquals(getAtt("AskRole", "Arn"), outputs.path("AskRoleArn").path("Value"), "for the domain's access policy");
+    assertEquals(getAtt("IngestRole", "Arn"), outputs.path("IngestRoleArn").path("Value"));
+    assertFalse(outputs.has("IndexCollectionEndpoint") || outputs.has("IndexDashboardUrl"), outputs.toString());
+  }
+
+  @Test
+  void domainRolesMayUseOnlyTheDomainsPathsAndAskCannotWrite() {
+    CloudFormationTemplate shape = template.resolve(DOMAIN);
+    Map<String, Set<String>> ask = openSearchGrants(shape, "AskRole");
+    Map<String, Set<String>> ingest = openSearchGrants(shape, "IngestRole");
+    Set<String> paths = Set.of("${OpenSearchDomainArn}/*");
+    assertEquals(Map.of("es:ESHttpGet", paths, "es:ESHttpHead", paths, "es:ESHttpPost", paths), ask);
+    assertEquals(Map.of("es:ESHttpGet", paths, "es:ESHttpHead", paths, "es:ESHttpPost", paths,
+        "es:ESHttpPut", paths, "es:ESHttpDelete", paths), ingest);
+    for (Statement s : shape.identityStatements()) {
+      if (s.actions().stream().anyMatch(a -> a.startsWith("es:"))) {
+        for (JsonNode resource : s.resources()) {
+          assertEquals(DOMAIN_ARN + "/*", evaluateIn(DOMAIN, resource, Map.of()), s.node().toString());
+        }
+      }
+    }
+  }
+
+  /** CloudFormation refuses a domain deployment that does not name the domain, before anything is created. */
+  @Test
+  void aDomainDeploymentMustNameItsDomain() {
+    JsonNode rule = template.root().path("Rules").path("DomainBackendNamesTheDomain");
+    assertEquals(json("{\"Fn::Equals\":[{\"Ref\":\"IndexBackend\"},\"domain\"]}"), rule.path("RuleCondition"));
+    Set<String> asserted = new TreeSet<>();
+    for (JsonNode assertion : rule.path("Assertions")) {
+      JsonNode equals = assertion.path("Assert").path("Fn::Not").get(0).path("Fn::Equals");
+      assertEquals("", equals.get(1).asText(), assertion.toString());
+      asserted.add(equals.get(0).path("Ref").asText());
+    }
+    assertEquals(Set.of("OpenSearchDomainArn", "OpenSearchDomainEndpoint"), asserted);
+  }
+
+  @Test
+  void indexAndDomainParameterPatternsFollowOpenSearchsRules() {
+    String index = parameter("OpenSearchIndexName", "AllowedPattern");
+    for (String good : List.of("docqa-passages", "passages", "docqa_passages.v2", "2026-docs", "a".repeat(255))) {
+      assertTrue(good.matches(index), good);
+    }
+    for (String bad : List.of("", "Docqa", "docqa-Passages", "_docqa", "-docqa", "+docqa", ".", "..", ".hidden",
+        "doc qa", "doc,qa", "doc#qa", "doc*qa", "doc?qa", "doc\"qa", "doc<qa", "doc>qa", "doc|qa", "doc/qa",
+        "doc\\qa", "doc:qa", "a".repeat(256))) {
+      assertFalse(bad.matches(index), "index name accepted: " + bad);
+    }
+    String host = parameter("OpenSearchDomainEndpoint", "AllowedPattern");
+    assertTrue(DOMAIN_HOST.matches(host));
+    assertTrue("".matches(host), "empty: no domain");
+    assertFalse(("https://" + DOMAIN_HOST).matches(host), "a host, not a URL");
+    assertFalse((DOMAIN_HOST + "/").matches(host));
+    assertFalse("07tjusf2h91cunochc.eu-west-1.aoss.amazonaws.com".matches(host), "a Serverless collection");
+    assertFalse("search.example.com".matches(host), "the functions sign for es only on *.es.amazonaws.com");
+    String arn = parameter("OpenSearchDomainArn", "AllowedPattern");
+    assertTrue(DOMAIN_ARN.matches(arn));
+    assertTrue("".matches(arn));
+    assertFalse((DOMAIN_ARN + "/*").matches(arn), "the template adds the paths");
+    assertFalse("arn:aws:aoss:eu-west-1:123456789012:collection/abc".matches(arn));
+  }
+
+  private static Map<String, Set<String>> openSearchGrants(CloudFormationTemplate shape, String role) {
+    Map<String, Set<String>> grants = grants(shape, role);
+    grants.keySet().removeIf(action -> !action.startsWith("aoss:") && !action.startsWith("es:"));
+    return grants;
+  }
+
   @Test
   void outputsAndParametersUsersNeed() {
     Set<String> outputs = CloudFormationTemplate.fields(template.root().path("Outputs")).keySet();
@@ -429,7 +709,32 @@ class TemplateTest {
   }
 
   private JsonNode env(String function) {
-    return template.properties(function).path("Environment").path("Variables");
+    return env(template, function);
+  }
+
+  private static JsonNode env(CloudFormationTemplate shape, String function) {
+    return shape.properties(function).path("Environment").path("Variables");
+  }
+
+  private String parameter(String name, String attribute) {
+    return template.root().path("Parameters").path(name).path(attribute).asText();
+  }
+
+  /** The value of {@code node} in {@code shape} deployed by {@link #STACK_ID}, with the shape's own parameters. */
+  private static String evaluateIn(Map<String, String> shape, JsonNode node, Map<String, String> more) {
+    Map<String, String> values = new HashMap<>(Map.of("AWS::StackId", STACK_ID, "AWS::Partition", "aws",
+        "OpenSearchIndexName", "docqa-passages"));
+    values.putAll(shape);
+    values.putAll(more);
+    return CloudFormationTemplate.evaluate(node, values);
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return new ObjectMapper().readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("not JSON: " + text, e);
+    }
   }
 
   private String parameterDefault(String name) {
@@ -440,10 +745,10 @@ class TemplateTest {
     return value.asText();
   }
 
-  /** Action -> resources (Fn::Sub text or "GetAtt Id.Attr") that {@code role} is allowed. */
-  private Map<String, Set<String>> grants(String role) {
+  /** Action -> resources (Fn::Sub text or "GetAtt Id.Attr") that {@code role} is allowed in {@code shape}. */
+  private static Map<String, Set<String>> grants(CloudFormationTemplate shape, String role) {
     Map<String, Set<String>> grants = new HashMap<>();
-    for (Statement s : template.identityStatements(role)) {
+    for (Statement s : shape.identityStatements(role)) {
       for (String action : s.actions()) {
         for (JsonNode resource : s.resources()) {
           grants.computeIfAbsent(action, a -> new TreeSet<>()).add(describe(resource));
