@@ -53,7 +53,12 @@ public interface DocqaConfig {
         new IndexSettings(index().location(), index().knnEngine().orElse(null), index().requestTimeout()));
   }
 
-  /** {@code docqa.index.*}: see {@link IndexSettings}. */
+  /**
+   * {@code docqa.index.*}: where the passage index lives (see {@link IndexSettings}). {@code embedded} (the default)
+   * keeps Lucene files under the storage location's index prefix; {@code opensearch+https://HOST/INDEX} names an
+   * OpenSearch index, SigV4-signed for {@code aoss} on {@code *.aoss.amazonaws.com} hosts and {@code es} on
+   * {@code *.es.amazonaws.com} hosts.
+   */
   interface Index {
     @WithDefault(IndexSettings.EMBEDDED)
     String location();
@@ -154,22 +159,6 @@ public interface DocqaConfig {
      * location; needed only when the store is a local folder fed by S3-shaped events (tests, local runs).
      */
     Optional<String> eventBucket();
-  }
-
-  /**
-   * {@code docqa.index.*}: where the passage index lives. {@code embedded} (the default) keeps Lucene files under the
-   * storage location's index prefix; {@code opensearch+https://HOST/INDEX} names an OpenSearch index, SigV4-signed for
-   * {@code aoss} on {@code *.aoss.amazonaws.com} hosts and {@code es} on {@code *.es.amazonaws.com} hosts.
-   */
-  interface Index {
-    @WithDefault("embedded")
-    String location();
-
-    /** The k-NN engine of a new OpenSearch index, {@code lucene} or {@code faiss} (Serverless vector collections). */
-    Optional<String> knnEngine();
-
-    @WithDefault("PT30S")
-    Duration requestTimeout();
   }
 
   /** {@code docqa.retrieval.*}: see {@link RetrievalSettings}. */

@@ -79,6 +79,11 @@ public final class EmbeddedIndex implements IndexBackend {
     }
   }
 
+  /** The vector length written vectors must have. */
+  public int dimension() {
+    return dimension;
+  }
+
   @Override
   public IndexView acquire() {
     IndexSnapshot snapshot = replica.acquire();

@@ -1,5 +1,6 @@
 package dev.docqa.index;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -191,6 +192,34 @@ public abstract class IndexBackendContract {
         assertEquals(Optional.empty(), view.otherDocumentFrom("file:/tmp/nowhere.txt", "x.txt"));
         assertEquals(Optional.empty(), view.otherDocumentFrom("", "x.txt"), "an empty origin names no file");
         assertFalse(view.isEmpty());
+      }
+    }
+  }
+
+  @Test
+  void exportGivesTheDocumentBackAsWrittenWithItsVectors() {
+    try (IndexBackend index = open(DIM)) {
+      List<String> texts = new ArrayList<>();
+      for (int i = 0; i < 1_203; i++) {
+        texts.add("passage " + i + " of the long report"); // more passages than one export round trip carries
+      }
+      DocumentPassages written = doc("long.txt", "h-long", "file:/tmp/long.txt", 7, texts.toArray(String[]::new));
+      write(index, written, doc("other.txt", "h-other", "", 0, "another"));
+      try (IndexView view = index.acquire()) {
+        DocumentPassages exported = view.export("long.txt").orElseThrow();
+        assertEquals(written.passages(), exported.passages());
+        assertEquals(List.of(written.contentHash(), written.sourceVersion(), written.pages(), written.origin(),
+                written.indexedAt()),
+            List.of(exported.contentHash(), exported.sourceVersion(), exported.pages(), exported.origin(),
+                exported.indexedAt()));
+        for (int i = 0; i < written.vectors().size(); i++) {
+          assertArrayEquals(written.vectors().get(i), exported.vectors().get(i), 1e-6f, "vector " + i);
+        }
+        assertEquals(Optional.empty(), view.export("missing.txt"));
+      }
+      index.delete("long.txt", null, NOW);
+      try (IndexView view = index.acquire()) {
+        assertEquals(Optional.empty(), view.export("long.txt"), "a deleted document has nothing to export");
       }
     }
   }
