@@ -1,0 +1,162 @@
+package dev.docqa.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.IndexSettings;
+import dev.docqa.opensearch.OpenSearchServer;
+import dev.docqa.reading.Answer;
+import dev.docqa.service.AskRequest;
+import dev.docqa.service.DocQa;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line on a real OpenSearch: {@code --index opensearch+http://...} for ingest, list, ask, delete and
+ * reindex, and the same answers, with the same provenance, as the embedded index gives for every sample question.
+ */
+class CommandLineOpenSearchTest {
+
+  private static OpenSearchServer server;
+  private final List<String> indexes = new ArrayList<>();
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startServer() {
+    server = OpenSearchServer.get();
+  }
+
+  @AfterEach
+  void deleteIndexes() {
+    indexes.forEach(server::deleteIndex);
+  }
+
+  record Run(int exitCode, String out, String err) {}
+
+  private static Run docqa(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      code = new Main(new CoreBackend(), DocqaSettings.defaults(), o, e).run(args);
+    }
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** A new OpenSearch index location, deleted after the test. */
+  private String openSearchIndex() {
+    String name = OpenSearchServer.uniqueIndexName("cli");
+    indexes.add(name);
+    return "opensearch+" + server.endpoint() + "/" + name;
+  }
+
+  private static List<String[]> samples() throws IOException {
+    return Files.readAllLines(Path.of("samples/questions.txt")).stream()
+        .filter(line -> !line.isBlank() && !line.startsWith("#")).map(line -> line.split("\t")).toList();
+  }
+
+  @Test
+  void ingestListAskAndDeleteOnOpenSearch() throws IOException {
+    String index = openSearchIndex();
+    Run ingest = docqa("ingest", "samples/documents", "--index", index);
+    assertEquals(Main.EXIT_OK, ingest.exitCode(), ingest.err());
+    assertTrue(ingest.out().matches("(?s)6 files: 6 indexed, 0 unchanged, 0 failed; [1-9]\\d* passages.*"),
+        ingest.out());
+
+    Run list = docqa("list", "--index", index, "--json");
+    assertEquals(Main.EXIT_OK, list.exitCode(), list.err());
+    JsonNode documents = new ObjectMapper().readTree(list.out()).get("documents");
+    assertEquals(6, documents.size(), list.out());
+
+    String[] sample = samples().getFirst();
+    Run ask = docqa("ask", sample[0], "--index", index, "--json");
+    assertEquals(Main.EXIT_OK, ask.exitCode(), ask.err());
+    JsonNode answer = new ObjectMapper().readTree(ask.out());
+    assertEquals(sample[2], answer.get("document").asText(), ask.out());
+    assertEquals(sample[1], answer.get("answer").asText(), ask.out());
+
+    Run delete = docqa("delete", sample[2], "--index", index);
+    assertEquals(Main.EXIT_OK, delete.exitCode(), delete.err());
+    Run after = docqa("ask", sample[0], "--index", index, "--json");
+    assertEquals(Main.EXIT_OK, after.exitCode(), after.err());
+    assertFalse(after.out().contains("\"document\":\"" + sample[2] + "\""), "a deleted document is not cited: "
+        + after.out());
+
+    Run again = docqa("ingest", "samples/documents", "--index", index);
+    assertEquals(Main.EXIT_OK, again.exitCode(), again.err());
+    assertTrue(again.out().startsWith("6 files: 1 indexed, 5 unchanged, 0 failed"), again.out());
+  }
+
+  /**
+   * The embedded index, copied to OpenSearch with {@code reindex} (vectors as they are) and back again: every sample
+   * question gets the same answer from the same passage and offsets on both backends, and the round trip loses
+   * nothing.
+   */
+  @Test
+  void reindexedToOpenSearchEveryQuestionGetsTheSameAnswer() throws IOException {
+    Path embedded = dir.resolve("embedded");
+    assertEquals(Main.EXIT_OK, docqa("ingest", "samples/documents", "--index", embedded.toString()).exitCode());
+    String index = openSearchIndex();
+    Run reindex = docqa("reindex", "--from", embedded.toString(), "--to", index, "--json");
+    assertEquals(Main.EXIT_OK, reindex.exitCode(), reindex.err());
+    JsonNode copied = new ObjectMapper().readTree(reindex.out());
+    assertEquals(6, copied.get("documents").asInt(), reindex.out());
+    assertEquals(6, copied.get("indexed").asInt(), reindex.out());
+
+    DocqaSettings local = SettingsFlags.located(embedded.toString(), DocqaSettings.defaults());
+    DocqaSettings remote = DocqaSettings.defaults()
+        .withIndex(IndexSettings.defaults().withLocation(index));
+    List<String> differences = new ArrayList<>();
+    try (DocQa lucene = new CoreBackend().open(local); DocQa openSearch = new CoreBackend().open(remote)) {
+      for (String[] sample : samples()) {
+        Answer a = lucene.ask(AskRequest.of(sample[0])).answer();
+        Answer b = openSearch.ask(AskRequest.of(sample[0])).answer();
+        if (!a.text().equals(b.text()) || !a.passage().equals(b.passage()) || a.start() != b.start()
+            || Math.abs(a.score() - b.score()) > 1e-3) {
+          differences.add(sample[0] + ": embedded " + a + " / opensearch " + b);
+        }
+      }
+      assertEquals(lucene.documents(), openSearch.documents());
+    }
+    assertEquals(List.of(), differences);
+
+    Path back = dir.resolve("back");
+    Run home = docqa("reindex", "--from", index, "--to", back.toString());
+    assertEquals(Main.EXIT_OK, home.exitCode(), home.err());
+    assertTrue(home.out().startsWith("copied 6 documents"), home.out());
+    assertEquals(docqa("list", "--index", embedded.toString(), "--json").out(),
+        docqa("list", "--index", back.toString(), "--json").out());
+  }
+
+  @Test
+  void badOrUnreachableOpenSearchLocationsAreOneLineErrors() {
+    Run malformed = docqa("list", "--index", "opensearch+ftp://127.0.0.1/x");
+    assertEquals(Main.EXIT_USAGE, malformed.exitCode());
+    assertTrue(malformed.err().startsWith("docqa list: "), malformed.err());
+    assertFalse(malformed.err().contains("\tat "), "no stack trace: " + malformed.err());
+
+    Run down = docqa("list", "--index", "opensearch+http://127.0.0.1:1/docqa");
+    assertEquals(Main.EXIT_FAILURE, down.exitCode());
+    assertEquals(1, down.err().lines().count(), down.err());
+    assertTrue(down.err().contains("127.0.0.1:1"), "names the endpoint: " + down.err());
+
+    Run same = docqa("reindex", "--from", "opensearch+http://127.0.0.1:1/a", "--to", "opensearch+http://127.0.0.1:1/a");
+    assertEquals(Main.EXIT_USAGE, same.exitCode(), same.err());
+  }
+}
