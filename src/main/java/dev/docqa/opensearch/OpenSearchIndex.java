@@ -92,7 +92,8 @@ public final class OpenSearchIndex implements IndexBackend {
   private static final int CLEANUP_DOCUMENTS_PER_REQUEST = 200;
 
   private final OpenSearchSettings settings;
-  private final int dimension;
+  // Set once in open() (from the mapping when opened with 0), before the instance is handed out.
+  private int dimension;
   private final Connection connection;
   private final OpenSearchClient client;
   private final Calls calls;
@@ -112,12 +113,17 @@ public final class OpenSearchIndex implements IndexBackend {
   /**
    * Opens the index, creating it with docqa's mapping when it does not exist.
    *
-   * @param dimension the embedder's vector dimension
-   * @throws DocqaException when the index exists with another vector dimension, or is not a docqa index
+   * @param dimension the embedder's vector dimension; {@code 0} to use an existing index with whatever dimension it has
+   *     (to read it, or copy vectors of that dimension into it)
+   * @throws DocqaException when the index exists with another vector dimension, or is not a docqa index, or (with
+   *     dimension 0) does not exist
    * @throws dev.docqa.index.IndexUnavailableException when the endpoint cannot be reached
    */
   public static OpenSearchIndex open(OpenSearchSettings settings, int dimension) {
-    OpenSearchIndex index = attach(settings, dimension);
+    if (dimension < 0) {
+      throw new IllegalArgumentException("dimension must be >= 0; dimension=" + dimension);
+    }
+    OpenSearchIndex index = new OpenSearchIndex(settings, dimension, Connection.open(settings));
     boolean success = false;
     try {
       index.createOrCheck();
@@ -219,6 +225,9 @@ public final class OpenSearchIndex implements IndexBackend {
     String name = settings.index();
     boolean exists = calls.run("checking index " + name,
         () -> client.indices().exists(e -> e.index(name)).value());
+    if (!exists && dimension == 0) {
+      throw new DocqaException("OpenSearch index " + name + " at " + settings.endpoint() + " does not exist");
+    }
     if (!exists) {
       TypeMapping mapping = IndexLayout.mapping(dimension, settings.knnEngine());
       try {
@@ -244,6 +253,9 @@ public final class OpenSearchIndex implements IndexBackend {
             + "'/'" + IndexLayout.TOKEN + "' fields): name another index");
       }
       Integer existing = vector.knnVector().dimension();
+      if (dimension == 0 && existing != null) {
+        dimension = existing;
+      }
       if (existing == null || existing != dimension) {
         throw new DocqaException("OpenSearch index " + name + " at " + settings.endpoint() + " holds vectors of "
             + "dimension " + existing + ", but the embedder makes vectors of dimension " + dimension

@@ -89,7 +89,7 @@ class CommandLineOpenSearchTest {
     assertEquals(Main.EXIT_OK, ask.exitCode(), ask.err());
     JsonNode answer = new ObjectMapper().readTree(ask.out());
     assertEquals(sample[2], answer.get("document").asText(), ask.out());
-    assertEquals(sample[1], answer.get("answer").asText(), ask.out());
+    assertTrue(answer.get("answer").asText().contains(sample[1]), ask.out());
 
     Run delete = docqa("delete", sample[2], "--index", index);
     assertEquals(Main.EXIT_OK, delete.exitCode(), delete.err());
@@ -109,9 +109,10 @@ class CommandLineOpenSearchTest {
    * nothing.
    */
   @Test
-  void reindexedToOpenSearchEveryQuestionGetsTheSameAnswer() throws IOException {
+  void reindexedToOpenSearchEveryQuestionGetsTheSameAnswer() throws Exception {
     Path embedded = dir.resolve("embedded");
-    assertEquals(Main.EXIT_OK, docqa("ingest", "samples/documents", "--index", embedded.toString()).exitCode());
+    Run ingest = docqa("ingest", "samples/documents", "--index", embedded.toString());
+    assertEquals(Main.EXIT_OK, ingest.exitCode(), ingest.err());
     String index = openSearchIndex();
     Run reindex = docqa("reindex", "--from", embedded.toString(), "--to", index, "--json");
     assertEquals(Main.EXIT_OK, reindex.exitCode(), reindex.err());
