@@ -1,6 +1,7 @@
 package dev.docqa.cli;
 
 import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.IndexSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,10 +17,12 @@ record EvalArguments(Path squadFile, boolean gold, boolean json, DocqaSettings s
 
   static final String USAGE = """
       usage: docqa eval SQUAD.json [--gold] [--top-k N] [--reader MODEL] [--embedder MODEL]
-                        [--retriever bm25|dense|hybrid] [--no-answer [--null-threshold X]] [--json]
+                        [--retriever bm25|dense|hybrid] [--no-answer [--null-threshold X]]
+                        [--index opensearch+http(s)://HOST:PORT/INDEX] [--json]
         Scores a SQuAD v1.1/v2.0 file: EM and F1 as the official scripts, recall@1/5/10/20, latency p50/p95.
         Default (open) mode indexes each article as one document in a temporary index and asks every question.
         --gold             read each question's own paragraph only (the SQuAD leaderboard setting)
+        --index LOCATION   open mode on this new, empty OpenSearch index instead of a temporary embedded one
         --top-k N          passages retrieved and read; default 5
         --reader MODEL     reader model folder, s3://bucket/prefix or djl:// id; default: built-in test model
         --embedder MODEL   dense embedder; default builtin:all-minilm-l6-v2
@@ -35,14 +38,18 @@ record EvalArguments(Path squadFile, boolean gold, boolean json, DocqaSettings s
     CommandLine line = CommandLine.parse(
         args,
         Set.of(SettingsFlags.TOP_K, SettingsFlags.READER, SettingsFlags.EMBEDDER, SettingsFlags.RETRIEVER,
-            SettingsFlags.NULL_THRESHOLD),
+            SettingsFlags.NULL_THRESHOLD, SettingsFlags.INDEX),
         Set.of(GOLD, JSON, SettingsFlags.NO_ANSWER));
     if (line.positionals().size() != 1) {
       throw new UsageException("eval takes one SQUAD.json file; got " + line.positionals().size());
     }
     if (line.has(GOLD)) {
-      line.reject(List.of(SettingsFlags.TOP_K, SettingsFlags.RETRIEVER, SettingsFlags.EMBEDDER),
+      line.reject(List.of(SettingsFlags.TOP_K, SettingsFlags.RETRIEVER, SettingsFlags.EMBEDDER, SettingsFlags.INDEX),
           "with --gold (each question's own paragraph is read, nothing is retrieved)");
+    }
+    if (line.value(SettingsFlags.INDEX).filter(index -> !index.startsWith(IndexSettings.OPENSEARCH_SCHEME)).isPresent()) {
+      throw new UsageException("eval's --index names an OpenSearch index (opensearch+http(s)://...); the embedded "
+          + "index of an evaluation is always a temporary one");
     }
     Path file = Path.of(line.positionals().getFirst());
     if (!Files.isRegularFile(file)) {

@@ -1,5 +1,6 @@
 package dev.docqa.cli;
 
+import dev.docqa.DocqaException;
 import dev.docqa.config.DocqaSettings;
 import dev.docqa.eval.EvalReport;
 import dev.docqa.eval.SquadDataset;
@@ -31,9 +32,11 @@ final class EvaluateSquad {
         report = evaluation.goldParagraph(dataset, docqa);
       }
     } else {
-      // A fresh index each run, read back at once (no staleness window).
-      report = evaluation.openBook(dataset, directory ->
-          backend.open(settings.withStorage(SettingsFlags.dataFolder(directory, settings.storage(), Duration.ZERO))));
+      // A fresh index each run, read back at once (no staleness window): a temporary embedded one, or the empty
+      // OpenSearch index named with --index.
+      report = evaluation.openBook(dataset, directory -> requireEmpty(
+          backend.open(settings.withStorage(SettingsFlags.dataFolder(directory, settings.storage(), Duration.ZERO))),
+          settings));
     }
     if (arguments.json()) {
       out.println(JsonOutput.eval(report));
@@ -41,6 +44,16 @@ final class EvaluateSquad {
       TextOutput.eval(report, out);
     }
     return Main.EXIT_OK;
+  }
+
+  /** {@code docqa}, when its index holds nothing yet: an evaluation must not mix its articles with other documents. */
+  private static DocQa requireEmpty(DocQa docqa, DocqaSettings settings) {
+    if (!docqa.documents().isEmpty()) {
+      docqa.close();
+      throw new DocqaException("eval indexes the file's articles into an empty index, but "
+          + IndexLocation.describe(settings) + " holds documents: name a new index");
+    }
+    return docqa;
   }
 
   /** About twenty lines however long the run. */

@@ -145,6 +145,26 @@ class CommandLineOpenSearchTest {
         docqa("list", "--index", back.toString(), "--json").out());
   }
 
+  /** Open-mode eval on OpenSearch scores as on a temporary embedded index, and refuses an index that holds documents. */
+  @Test
+  void evalOnOpenSearchScoresAsOnTheEmbeddedIndex() throws IOException {
+    String index = openSearchIndex();
+    Run remote = docqa("eval", "samples/squad-sample.json", "--index", index, "--json");
+    assertEquals(Main.EXIT_OK, remote.exitCode(), remote.err());
+    Run local = docqa("eval", "samples/squad-sample.json", "--json");
+    assertEquals(Main.EXIT_OK, local.exitCode(), local.err());
+    JsonNode a = new ObjectMapper().readTree(local.out());
+    JsonNode b = new ObjectMapper().readTree(remote.out());
+    for (String field : List.of("exact", "f1", "total")) {
+      assertEquals(a.get(field).asDouble(), b.get(field).asDouble(), 1e-9, field + ": " + local.out() + " / " + remote.out());
+    }
+    assertEquals(a.get("recall_at_k"), b.get("recall_at_k"));
+
+    Run again = docqa("eval", "samples/squad-sample.json", "--index", index);
+    assertEquals(Main.EXIT_FAILURE, again.exitCode(), again.out());
+    assertTrue(again.err().contains("holds documents: name a new index"), again.err());
+  }
+
   @Test
   void badOrUnreachableOpenSearchLocationsAreOneLineErrors() {
     Run malformed = docqa("list", "--index", "opensearch+ftp://127.0.0.1/x");
