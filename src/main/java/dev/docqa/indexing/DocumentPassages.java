@@ -1,5 +1,6 @@
 package dev.docqa.indexing;
 
+import java.nio.charset.StandardCharsets;
 import dev.docqa.document.Passage;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +14,11 @@ import java.util.Objects;
  */
 public record DocumentPassages(String documentId, String contentHash, String sourceVersion, List<Passage> passages,
     List<float[]> vectors, int pages, String origin, Instant indexedAt) {
+
+  /** Longest document id, in UTF-8 bytes: Lucene's longest term. */
+  public static final int MAX_ID_BYTES = 32766;
+
+  private static final double NORM_TOLERANCE = 1e-3;
 
   /** A document without origin, its pages counted from its passages, indexed now. */
   public DocumentPassages(
@@ -46,6 +52,34 @@ public record DocumentPassages(String documentId, String contentHash, String sou
       if (p.ordinal() != i) {
         throw new IllegalArgumentException("passage ordinals must be 0..n-1 in order; index=" + i
             + ", ordinal=" + p.ordinal() + ", documentId=" + documentId);
+      }
+    }
+  }
+
+  /**
+   * Checks what every index backend requires: an id that fits one Lucene term (ids are indexed whole), and one unit
+   * vector of {@code dimension} components per passage (dot product then equals cosine).
+   *
+   * @throws IllegalArgumentException naming the document and passage that break a rule
+   */
+  public void requireIndexable(int dimension) {
+    if (documentId.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+      throw new IllegalArgumentException("documentId must be at most " + MAX_ID_BYTES
+          + " UTF-8 bytes; documentId=" + documentId.substring(0, 100) + "...");
+    }
+    for (int i = 0; i < passages.size(); i++) {
+      float[] vector = vectors.get(i);
+      if (vector.length != dimension) {
+        throw new IllegalArgumentException("vector dimension must equal the index's; dimension=" + vector.length
+            + ", index dimension=" + dimension + ", documentId=" + documentId + ", ordinal=" + i);
+      }
+      double norm = 0;
+      for (float v : vector) {
+        norm += (double) v * v;
+      }
+      if (!(Math.abs(norm - 1) <= NORM_TOLERANCE)) {
+        throw new IllegalArgumentException("vectors must be L2-normalised; squared norm=" + norm
+            + ", documentId=" + documentId + ", ordinal=" + i);
       }
     }
   }

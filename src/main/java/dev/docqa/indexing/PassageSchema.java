@@ -2,7 +2,6 @@ package dev.docqa.indexing;
 
 import dev.docqa.document.Passage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,6 @@ import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.FloatVectorValues;
-import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
@@ -58,8 +56,6 @@ public final class PassageSchema {
 
   /** Vectors are unit length, so Lucene's dot-product score ranks exactly like cosine similarity. */
   public static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
-
-  private static final float NORM_TOLERANCE = 1e-3f;
 
   private PassageSchema() {}
 
@@ -153,12 +149,11 @@ public final class PassageSchema {
    * id must fit in one Lucene term.
    */
   static List<Document> toLuceneDocuments(DocumentPassages source, int dimension) {
-    requireTermLength(source.documentId());
+    source.requireIndexable(dimension);
     List<Document> docs = new ArrayList<>(source.passages().size());
     for (int i = 0; i < source.passages().size(); i++) {
       Passage p = source.passages().get(i);
       float[] vector = source.vectors().get(i);
-      requireUnitVector(vector, dimension, p);
       Document d = new Document();
       d.add(new StringField(DOC_ID, p.documentId(), Field.Store.YES));
       d.add(new StoredField(ORDINAL, p.ordinal()));
@@ -179,27 +174,5 @@ public final class PassageSchema {
       docs.add(d);
     }
     return docs;
-  }
-
-  private static void requireTermLength(String documentId) {
-    if (documentId.getBytes(StandardCharsets.UTF_8).length > IndexWriter.MAX_TERM_LENGTH) {
-      throw new IllegalArgumentException("documentId must be at most " + IndexWriter.MAX_TERM_LENGTH
-          + " UTF-8 bytes; documentId=" + documentId.substring(0, 100) + "...");
-    }
-  }
-
-  private static void requireUnitVector(float[] vector, int dimension, Passage p) {
-    if (vector.length != dimension) {
-      throw new IllegalArgumentException("vector dimension must equal the index's; dimension=" + vector.length
-          + ", index dimension=" + dimension + ", documentId=" + p.documentId() + ", ordinal=" + p.ordinal());
-    }
-    double norm = 0;
-    for (float v : vector) {
-      norm += (double) v * v;
-    }
-    if (!(Math.abs(norm - 1) <= NORM_TOLERANCE)) {
-      throw new IllegalArgumentException("vectors must be L2-normalised; squared norm=" + norm
-          + ", documentId=" + p.documentId() + ", ordinal=" + p.ordinal());
-    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.docqa.opensearch;
 
-import dev.docqa.document.Passage;
 import dev.docqa.indexing.DocumentPassages;
 import dev.docqa.indexing.Sequencers;
 import java.nio.charset.StandardCharsets;
@@ -9,15 +8,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The checks every change passes before anything of a batch is written: the rules of the embedded index's {@code
- * PassageSchema} and {@code PassageWrites} (package-private there), with the same messages. Stateless.
+ * The checks every change passes before anything of a batch is written, with the embedded index's messages: one change
+ * per id, valid sequencers, and {@link DocumentPassages#requireIndexable}. Stateless.
  */
 final class ChangeValidation {
 
-  /** Lucene's longest term, which {@code doc_id} (a keyword) is indexed as. */
-  static final int MAX_DOCUMENT_ID_BYTES = 32766;
-
-  private static final double NORM_TOLERANCE = 1e-3;
 
   private ChangeValidation() {}
 
@@ -39,9 +34,7 @@ final class ChangeValidation {
       }
       requireDocumentId(change.documentId());
       requireSequencer(sequencers.get(i));
-      for (int p = 0; p < change.passages().size(); p++) {
-        requireUnitVector(change.vectors().get(p), dimension, change.passages().get(p));
-      }
+      change.requireIndexable(dimension);
     }
   }
 
@@ -49,8 +42,8 @@ final class ChangeValidation {
     if (documentId == null || documentId.isEmpty()) {
       throw new IllegalArgumentException("documentId must be non-empty; documentId=" + documentId);
     }
-    if (documentId.getBytes(StandardCharsets.UTF_8).length > MAX_DOCUMENT_ID_BYTES) {
-      throw new IllegalArgumentException("documentId must be at most " + MAX_DOCUMENT_ID_BYTES
+    if (documentId.getBytes(StandardCharsets.UTF_8).length > DocumentPassages.MAX_ID_BYTES) {
+      throw new IllegalArgumentException("documentId must be at most " + DocumentPassages.MAX_ID_BYTES
           + " UTF-8 bytes; documentId=" + documentId.substring(0, 100) + "...");
     }
   }
@@ -58,21 +51,6 @@ final class ChangeValidation {
   static void requireSequencer(String sequencer) {
     if (sequencer != null && !Sequencers.isValid(sequencer)) {
       throw new IllegalArgumentException("a sequencer must be 1 to 64 hex digits; sequencer=" + sequencer);
-    }
-  }
-
-  private static void requireUnitVector(float[] vector, int dimension, Passage p) {
-    if (vector.length != dimension) {
-      throw new IllegalArgumentException("vector dimension must equal the index's; dimension=" + vector.length
-          + ", index dimension=" + dimension + ", documentId=" + p.documentId() + ", ordinal=" + p.ordinal());
-    }
-    double norm = 0;
-    for (float v : vector) {
-      norm += (double) v * v;
-    }
-    if (!(Math.abs(norm - 1) <= NORM_TOLERANCE)) {
-      throw new IllegalArgumentException("vectors must be L2-normalised; squared norm=" + norm
-          + ", documentId=" + p.documentId() + ", ordinal=" + p.ordinal());
     }
   }
 }
