@@ -52,7 +52,8 @@ public interface IndexView extends AutoCloseable {
   /**
    * Whether a change of the document with {@code sequencer} would be applied: {@code Optional.empty()} when it would
    * (or has no sequencer), else the newer sequencer the index holds. Views may lag the index, never lead it, so this is
-   * a cheap early check; the write itself decides.
+   * a cheap early check; the write itself decides. A view may also answer empty for a stale change when the write
+   * still has work to do for the document (OpenSearch: removing the passages an interrupted write replaced).
    */
   Optional<String> newerSequencer(String documentId, String sequencer);
 

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.mapping.DynamicMapping;
 import org.opensearch.client.opensearch._types.mapping.TypeMapping;
@@ -111,6 +112,18 @@ final class IndexLayout {
     return documentPrefix == null
         ? List.of(passages())
         : List.of(passages(), Query.of(q -> q.prefix(p -> p.field(DOC_ID).value(documentPrefix))));
+  }
+
+  /**
+   * Passages of {@code documentId} that a head of generation {@code generation} and write token {@code token} does
+   * not name and no newer head can name: what a write's cleanup removes.
+   */
+  static Query replacedPassages(String documentId, long generation, String token) {
+    return Query.of(q -> q.bool(b -> b
+        .filter(passages())
+        .filter(term(DOC_ID, documentId))
+        .filter(f -> f.range(r -> r.field(GENERATION).lte(JsonData.of(generation))))
+        .mustNot(term(TOKEN, token))));
   }
 
   static Query term(String field, String value) {

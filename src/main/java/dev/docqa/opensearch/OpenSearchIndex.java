@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.Conflicts;
 import org.opensearch.client.opensearch._types.Refresh;
@@ -68,7 +67,9 @@ import org.opensearch.client.opensearch.indices.get_mapping.IndexMappingRecord;
  * never while another writer's version, written for a newer generation, waits for its head. The last writer's cleanup
  * removes what every other left, and a batch that failed half-way (network, crash) is repaired by its retry: the
  * cleanup runs for {@code UNCHANGED} and {@code STALE} changes too. Once a write has returned, the index holds only
- * the passages of the newest version of each of its documents, and an older event can never replace a newer one.
+ * the passages of the newest version of each of its documents, and an older event can never replace a newer one. (The
+ * early order check of a view, {@link OpenSearchView#newerSequencer}, lets such a retry through while the passages it
+ * would clean up remain, though its event is already recorded.)
  *
  * <p>Searches are not transactions: between steps 2 and 4 a reader can see the passages of both versions of a
  * document (the old ones until the cleanup, the new ones from the engine's next refresh, about a second), and a
@@ -463,17 +464,13 @@ public final class OpenSearchIndex implements IndexBackend {
       if (head == null) {
         continue; // never written: nothing to clean, and a first version may be on its way
       }
-      HeadSource source = head.source();
-      stale.add(Query.of(q -> q.bool(b -> b
-          .filter(IndexLayout.term(IndexLayout.DOC_ID, id))
-          .filter(f -> f.range(r -> r.field(IndexLayout.GENERATION).lte(JsonData.of(source.generation()))))
-          .mustNot(IndexLayout.term(IndexLayout.TOKEN, source.token())))));
+      stale.add(IndexLayout.replacedPassages(id, head.source().generation(), head.source().token()));
     }
     for (int from = 0; from < stale.size(); from += CLEANUP_DOCUMENTS_PER_REQUEST) {
       List<Query> chunk = stale.subList(from, Math.min(stale.size(), from + CLEANUP_DOCUMENTS_PER_REQUEST));
       DeleteByQueryResponse response = calls.run("removing replaced passages",
           () -> client.deleteByQuery(d -> d.index(name)
-              .query(q -> q.bool(b -> b.filter(IndexLayout.passages()).should(chunk).minimumShouldMatch("1")))
+              .query(q -> q.bool(b -> b.should(chunk).minimumShouldMatch("1")))
               .conflicts(Conflicts.Proceed)
               .refresh(Refresh.True)));
       if (!response.failures().isEmpty()) {

@@ -234,9 +234,22 @@ final class OpenSearchView implements IndexView {
       return Optional.empty();
     }
     ChangeValidation.requireSequencer(sequencer);
-    return head(documentId)
-        .map(HeadSource::sequencer)
-        .filter(known -> !Sequencers.isNewer(sequencer, known));
+    Optional<HeadSource> head = head(documentId);
+    if (head.isEmpty() || Sequencers.isNewer(sequencer, head.get().sequencer())) {
+      return Optional.empty();
+    }
+    // Stale; but a write that broke off between its head and its cleanup (the engine unreachable, the process killed)
+    // leaves the passages it replaced searchable, and its retry, stale by then, must still reach the write to remove
+    // them (the write finds it stale and cleans up).
+    return hasReplacedPassages(head.get()) ? Optional.empty() : Optional.of(head.get().sequencer());
+  }
+
+  /** Whether passages of the head's document remain that the head replaced: what a write's cleanup removes. */
+  private boolean hasReplacedPassages(HeadSource head) {
+    Query replaced = IndexLayout.replacedPassages(head.documentId(), head.generation(), head.token());
+    SearchResponse<Void> response = calls.run("looking for replaced passages", () -> client.search(s -> s
+        .index(settings.index()).size(0).trackTotalHits(t -> t.count(1)).query(replaced), Void.class));
+    return response.hits().total() != null && response.hits().total().value() > 0;
   }
 
   @Override

@@ -27,4 +27,25 @@ final class FunctionProfiles {
       return Map.of("quarkus.funqy.export", "ingest", "docqa.storage.max-staleness", "PT0S");
     }
   }
+
+  /** Exports {@code ingest}; the index is OpenSearch (its location comes from {@link OpenSearchResource}). */
+  public static final class IngestOnOpenSearch implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("quarkus.funqy.export", "ingest");
+    }
+  }
+
+  /**
+   * Exports {@code ask}; the index is OpenSearch behind {@link OpenSearchResource}'s relay, and a request that takes
+   * longer than {@value #SHORT_REQUEST_TIMEOUT} counts as the engine being unavailable.
+   */
+  public static final class AskOnOpenSearch implements QuarkusTestProfile {
+    static final String SHORT_REQUEST_TIMEOUT = "PT3S";
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("quarkus.funqy.export", "ask", "docqa.index.request-timeout", SHORT_REQUEST_TIMEOUT);
+    }
+  }
 }

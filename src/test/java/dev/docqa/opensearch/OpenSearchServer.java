@@ -26,19 +26,22 @@ import java.util.stream.Stream;
  * data folders handed to that user (the home copied to a temporary folder when the checkout is out of that user's
  * reach, e.g. under {@code /root}).
  *
- * <p>{@link #get()} starts it on first use and waits until the cluster is yellow or green. Thread-safe.
+ * <p>{@link #get()} starts it on first use and waits until the cluster is yellow or green; the class loaders of
+ * {@code @QuarkusTest} applications get the same server (its endpoint is a system property). Thread-safe.
  */
 public final class OpenSearchServer {
 
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
   private static final Path DISTRIBUTIONS = Path.of("target/test-servers/opensearch");
   private static final AtomicInteger INDEXES = new AtomicInteger();
+  /** Where the JVM's server listens, once started: the same for every class loader. */
+  private static final String ENDPOINT_PROPERTY = "opensearch.test-server.endpoint";
 
   private static OpenSearchServer instance;
 
-  private final Process process;
+  private final Process process; // null where another class loader started it
   private final URI endpoint;
-  private final Path workDir;
+  private final Path workDir; // null where another class loader started it
   private volatile Duration startup = Duration.ZERO;
 
   private OpenSearchServer(Process process, URI endpoint, Path workDir) {
@@ -50,7 +53,15 @@ public final class OpenSearchServer {
   /** The server of this JVM, started on first use. */
   public static synchronized OpenSearchServer get() {
     if (instance == null) {
-      instance = start();
+      // Quarkus tests load this class again in each application's class loader: they use the JVM's one server, which
+      // the class loader that started it stops on exit.
+      String running = System.getProperty(ENDPOINT_PROPERTY);
+      if (running != null) {
+        instance = new OpenSearchServer(null, URI.create(running), null);
+      } else {
+        instance = start();
+        System.setProperty(ENDPOINT_PROPERTY, instance.endpoint().toString());
+      }
     }
     return instance;
   }
