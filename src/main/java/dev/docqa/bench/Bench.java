@@ -1,6 +1,7 @@
 package dev.docqa.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +14,7 @@ import dev.docqa.config.StorageSettings;
 import dev.docqa.embedding.Embedder;
 import dev.docqa.embedding.Embedders;
 import dev.docqa.models.ModelResolver;
+import dev.docqa.opensearch.OpenSearchSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -35,10 +38,14 @@ import java.util.stream.Stream;
 public final class Bench {
 
   public static final String USAGE = """
-      usage: docqa bench [--json] [--quick] [--reader DIR] [--out FILE.png]
+      usage: docqa bench [--json] [--quick] [--reader DIR] [--out FILE.png] [--opensearch LOCATION]
         measures reader, retrieval (10k and 100k passages), ingestion, questions end to end and cold start
         --json      print one JSON line (default: indented JSON)
         --quick     tiny sizes and the default reader: checks that everything runs, in seconds
+        --opensearch  opensearch+http://HOST:PORT/PREFIX: also measure OpenSearch side by side (section
+                    opensearch: retrieval on the same passages, ingestion by 1/2/4 writers, index open vs
+                    embedded sync) in indexes PREFIX-bench-*, deleted afterwards; a local server:
+                    src/tools/opensearch-local.sh --background prints the location to pass
         --reader    reader model directory (default: a distilbert-base-shaped random model and its int8
                     quantization, made once into target/bench-models/ by src/tools/make_test_models.py with
                     /usr/bin/python3; reader.int8 compares the two)
@@ -70,6 +77,7 @@ public final class Bench {
     boolean quick = false;
     String reader = null;
     Path plot = defaultPlot;
+    OpenSearchSettings opensearch = null;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
@@ -77,6 +85,7 @@ public final class Bench {
         case "--quick" -> quick = true;
         case "--reader" -> reader = value(args, ++i, arg);
         case "--out" -> plot = Path.of(value(args, ++i, arg));
+        case "--opensearch" -> opensearch = openSearch(value(args, ++i, arg));
         default -> throw new InvalidInputException("unknown argument: " + arg);
       }
     }
@@ -85,7 +94,7 @@ public final class Bench {
         reader != null ? reader : quick ? ReaderSettings.DEFAULT_MODEL : defaultReader(DEFAULT_READER, false, err);
     // The int8 comparison needs the same reader quantized: made for the default reader only.
     String int8 = reader == null && !quick ? defaultReader(DEFAULT_INT8_READER, true, err) : null;
-    ObjectNode report = measure(location, int8, sizes, quick, plot, err);
+    ObjectNode report = measure(location, int8, sizes, quick, plot, opensearch, err);
     ObjectMapper mapper = new ObjectMapper();
     try {
       out.println(json ? mapper.writeValueAsString(report)
@@ -97,14 +106,39 @@ public final class Bench {
     return 0;
   }
 
+  /** The bench's OpenSearch location: an unsigned endpoint (the bench's admin calls are plain HTTP). */
+  private static OpenSearchSettings openSearch(String location) {
+    OpenSearchSettings settings;
+    try {
+      settings = OpenSearchSettings.parse(location);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("--opensearch: " + e.getMessage());
+    }
+    if (settings.signing() != OpenSearchSettings.Signing.NONE) {
+      throw new InvalidInputException("--opensearch takes an unsigned endpoint (the bench force-merges and deletes "
+          + "its indexes with plain HTTP), not Amazon OpenSearch; location=" + location);
+    }
+    return settings;
+  }
+
   private static ObjectNode measure(String location, String int8Location, BenchSizes sizes, boolean quick, Path plot,
-      PrintStream err) {
+      OpenSearchSettings opensearchLocation, PrintStream err) {
     long began = System.nanoTime();
     Path work = createTempDirectory();
-    try {
+    try (OpenSearchBench opensearch = opensearchLocation == null ? null : new OpenSearchBench(opensearchLocation)) {
       ObjectNode report = JsonNodeFactory.instance.objectNode();
       report.put("quick", quick);
       Machine.describe(report);
+      ObjectNode openSearchReport = JsonNodeFactory.instance.objectNode();
+      if (opensearch == null) {
+        openSearchReport.put("skipped", "no --opensearch LOCATION: start a local OpenSearch with "
+            + "src/tools/opensearch-local.sh --background and pass the location it prints, or name another "
+            + "unsigned server (opensearch+http://HOST:PORT/PREFIX)");
+      } else {
+        err.println("docqa bench: OpenSearch at " + opensearchLocation.endpoint());
+        openSearchReport.put("location", opensearchLocation.location());
+        openSearchReport.set("server", opensearch.describeServer()); // fails now, not after minutes, without one
+      }
       ModelResolver resolver = ModelResolver.withoutS3(work.resolve("models"));
 
       err.println("docqa bench: reader " + location);
@@ -121,8 +155,24 @@ public final class Bench {
             new ServiceBench(settings, resolver, embedder, sizes, work).run(new Corpus(SEED + 1));
         report.set("ask", service.ask());
         report.set("ingest", service.ingest());
-        err.println("docqa bench: retrieval at " + sizes.retrievalPassages() + " passages");
-        report.set("retrieval", new RetrievalBench(embedder, sizes, work).run(new Corpus(SEED + 2)));
+        err.println("docqa bench: retrieval at " + sizes.retrievalPassages() + " passages"
+            + (opensearch == null ? "" : ", embedded and OpenSearch"));
+        long openSearchNanos = 0;
+        long retrievalBegan = System.nanoTime();
+        RetrievalBench.Figures retrieval =
+            new RetrievalBench(embedder, sizes, work, opensearch).run(new Corpus(SEED + 2));
+        report.set("retrieval", retrieval.embedded());
+        if (opensearch != null) {
+          openSearchNanos += System.nanoTime() - retrievalBegan;
+          openSearchReport.set("retrieval", retrieval.opensearch());
+          openSearchReport.put("not_run", notRun(retrieval.opensearch(), retrieval.embedded(), quick));
+          long writersBegan = System.nanoTime();
+          openSearchReport.set("ingest_by_writers", new WriterBench(settings, resolver, embedder.dimension(), sizes,
+              work.resolve("writers"), opensearch, err).run(new Corpus(SEED + 4)));
+          openSearchNanos += System.nanoTime() - writersBegan;
+          openSearchReport.put("seconds", Samples.round(openSearchNanos / 1e9));
+        }
+        report.set("opensearch", openSearchReport);
         err.println("docqa bench: cold start");
         ObjectNode coldStart = ColdStart.measure(location, work.resolve("store"), work.resolve("cold-start"),
             new Corpus(SEED + 3).question());
@@ -139,6 +189,31 @@ public final class Bench {
     } finally {
       deleteTree(work);
     }
+  }
+
+  /**
+   * Why the retrieval comparison stops where it does: what 1M passages would take, projected from the largest size
+   * measured (loads and merges grow at least linearly), and what it would hold in memory.
+   */
+  static String notRun(JsonNode opensearch, JsonNode embedded, boolean quick) {
+    if (quick) {
+      return "--quick: tiny sizes only";
+    }
+    JsonNode largest = opensearch.get(opensearch.size() - 1);
+    JsonNode largestEmbedded = embedded.get(embedded.size() - 1);
+    int passages = largest.path("passages").asInt();
+    double factor = 1_000_000.0 / passages;
+    double openSearchMinutes = factor * (largest.path("load_s").asDouble() + largest.path("force_merge_s").asDouble())
+        / 60;
+    double embeddedMinutes = factor * (largestEmbedded.path("index_build_s").asDouble()
+        + largestEmbedded.path("compact_s").asDouble()) / 60;
+    double vectorGb = 1_000_000.0 * largest.path("cold_start").path("dimension").asInt() * Float.BYTES / 1e9;
+    return String.format(Locale.ROOT, "1M passages not run: from the %d-passage figures, loading and merging 1M "
+        + "would take at least %.0f min into OpenSearch and %.0f min into the embedded index on this machine (HNSW "
+        + "inserts grow faster than linearly), past the ~15 min one size may take here; and it would hold %.1f GB "
+        + "of float vectors three times over (the bench JVM's copy, the embedded index and OpenSearch's graph "
+        + "files, both paged in to search at these latencies) next to OpenSearch's heap", passages,
+        openSearchMinutes, embeddedMinutes, vectorGb);
   }
 
   /** The default reader settings with the reader at {@code location}. */

@@ -88,6 +88,10 @@ class BenchCommandTest {
       assertPositive(ingest, key);
     }
 
+    // Without --opensearch the section says how to get it.
+    assertTrue(json.path("opensearch").path("skipped").asText().contains("src/tools/opensearch-local.sh"),
+        json.path("opensearch").toString());
+
     assertPositive(json, "cold_start_ms");
     for (String phase : List.of("engine_ms", "models_ms", "index_open_ms", "first_answer_ms")) {
       JsonNode phases = json.path("cold_start_phases");
@@ -116,6 +120,32 @@ class BenchCommandTest {
     assertEquals(Main.EXIT_USAGE, run.exitCode());
     assertTrue(run.err().contains("unknown argument: --fast"), run.err());
     assertTrue(run.err().contains("usage: docqa bench"), run.err());
+  }
+
+  @Test
+  void malformedOpenSearchLocationIsAUsageError() {
+    for (String location : List.of("http://127.0.0.1:9200/docqa", "opensearch+http://127.0.0.1:9200",
+        "opensearch+http://127.0.0.1:9200/Upper", "opensearch+ftp://127.0.0.1/docqa")) {
+      Run run = run("bench", "--quick", "--opensearch", location);
+
+      assertEquals(Main.EXIT_USAGE, run.exitCode(), location + ": " + run.err());
+      assertTrue(run.err().contains("--opensearch: "), run.err());
+      assertTrue(run.err().contains("location=" + location) || run.err().contains("index=Upper"), run.err());
+      assertTrue(run.err().contains("usage: docqa bench"), run.err());
+      assertEquals("", run.out());
+    }
+  }
+
+  @Test
+  void openSearchNeedsALocationAndAnUnsignedOne() {
+    Run missing = run("bench", "--quick", "--opensearch");
+    assertEquals(Main.EXIT_USAGE, missing.exitCode(), missing.err());
+    assertTrue(missing.err().contains("--opensearch needs a value"), missing.err());
+
+    Run signed = run("bench", "--quick", "--opensearch",
+        "opensearch+https://search-docqa-abc.eu-west-1.es.amazonaws.com/docqa");
+    assertEquals(Main.EXIT_USAGE, signed.exitCode(), signed.err());
+    assertTrue(signed.err().contains("--opensearch takes an unsigned endpoint"), signed.err());
   }
 
   private static void assertPositive(JsonNode node, String key) {

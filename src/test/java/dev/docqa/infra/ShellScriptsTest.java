@@ -13,17 +13,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Runs shellcheck (Debian package {@code shellcheck}; .ci/run installs it) over infra's scripts and .ci/run. */
+/**
+ * Runs shellcheck (Debian package {@code shellcheck}; .ci/run installs it) over the scripts of infra and src/tools,
+ * and .ci/run.
+ */
 class ShellScriptsTest {
 
   @Test
   void scriptsPassShellcheck() throws IOException, InterruptedException {
     List<String> scripts = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(Path.of("infra"))) {
-      files.filter(p -> p.toString().endsWith(".sh")).map(Path::toString).sorted().forEach(scripts::add);
+    for (String folder : List.of("infra", "src/tools")) {
+      try (Stream<Path> files = Files.walk(Path.of(folder))) {
+        files.filter(p -> p.toString().endsWith(".sh")).map(Path::toString).sorted().forEach(scripts::add);
+      }
     }
     scripts.add(".ci/run");
-    assertFalse(scripts.size() < 2, "expected infra/deploy.sh and .ci/run; found " + scripts);
+    assertFalse(scripts.size() < 3, "expected infra/deploy.sh, src/tools/opensearch-local.sh and .ci/run; found "
+        + scripts);
 
     List<String> command = new ArrayList<>(List.of(shellcheck(), "--severity=style", "--external-sources"));
     command.addAll(scripts);
