@@ -45,12 +45,31 @@ public final class TcpRelay implements AutoCloseable {
   /** Starts relaying a free local port to {@code 127.0.0.1:targetPort}. */
   public static TcpRelay start(int targetPort) {
     try {
-      TcpRelay relay = new TcpRelay(targetPort, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+      TcpRelay relay = new TcpRelay(targetPort, listenBelowEphemeralPorts());
       relay.accept(relay.listener);
       return relay;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on a local port", e);
     }
+  }
+
+  /**
+   * A listener on a free port below Linux's ephemeral range (32768 and up): {@link #resume()} binds the same port again,
+   * and a port from the ephemeral range may meanwhile have become the source port of some outgoing connection.
+   */
+  private static ServerSocket listenBelowEphemeralPorts() throws IOException {
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      ServerSocket socket = new ServerSocket();
+      socket.setReuseAddress(true);
+      try {
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 20_000 + random.nextInt(12_000)), 50);
+        return socket;
+      } catch (IOException taken) {
+        socket.close();
+      }
+    }
+    throw new IOException("no free port in [20000, 32000) after 200 attempts");
   }
 
   /** The port clients connect to. */
