@@ -5,18 +5,21 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.docqa.indexing.DocumentPassages;
 import dev.docqa.indexing.IndexedDocument;
+import dev.docqa.indexing.Sequencers;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Optional;
 
 /**
- * The {@code _source} of a head: what the index holds about one docqa document, and the order of the changes applied
- * to it. A removed document keeps a tombstone head (its sequencer and generation, no content), so that an older event
- * stays stale and generations only grow.
+ * The {@code _source} of a head: one version of a docqa document, the passages it names and its place in the order of
+ * the document's changes ({@link #NEWEST_FIRST}). The newest head of a document is its current version; a removed
+ * document's is a tombstone (its sequencer and generation, no content), so that an older event stays stale.
  *
  * @param sequencer the newest S3 sequencer applied to the document; {@code null} when none was
- * @param token the write token of the passages this head names (random per written version)
- * @param generation counts the versions written for the document, tombstones included: every head written over
- *     another has a generation one greater (one that only records a newer sequencer keeps the passages' token)
+ * @param token the write token of the passages this head names (random per written version; a head that only records
+ *     a newer sequencer keeps the passages' token)
+ * @param generation one more than the generation of the head that was current when this one was decided: orders the
+ *     changes that carry no sequencer
  * @param recordedAt when this head was written (epoch milliseconds)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -35,6 +38,18 @@ record HeadSource(
     @JsonProperty(IndexLayout.TOKEN) String token,
     @JsonProperty(IndexLayout.GENERATION) long generation,
     @JsonProperty(IndexLayout.RECORDED_AT) long recordedAt) {
+
+  /**
+   * The order of a document's heads, newest first: by sequencer ({@link Sequencers#ORDER}), then generation, then
+   * token (two writers that decided on the same head without sequencers: an arbitrary but agreed winner).
+   */
+  static final Comparator<HeadSource> NEWEST_FIRST = Comparator.comparing(HeadSource::sequencer, Sequencers.ORDER)
+      .thenComparingLong(HeadSource::generation)
+      .thenComparing(HeadSource::token)
+      .reversed();
+
+  /** A head as stored: its {@code _id} (assigned by the engine) and source. */
+  record Stored(String id, HeadSource source) {}
 
   /** A head for a written version. */
   static HeadSource present(DocumentPassages document, String sequencer, String token,

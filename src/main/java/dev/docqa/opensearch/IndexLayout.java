@@ -1,9 +1,6 @@
 package dev.docqa.opensearch;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Collection;
 import java.util.List;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch._types.FieldValue;
@@ -12,11 +9,9 @@ import org.opensearch.client.opensearch._types.mapping.TypeMapping;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
 
 /**
- * docqa's layout of an OpenSearch index: the mapping, the two kinds of documents (a head per docqa document, a
- * document per passage) and their {@code _id}s, and the filters every read uses. Stateless.
- *
- * <p>{@code _id}s hash the docqa document id (SHA-256, hex), so they stay far below OpenSearch's 512-byte limit
- * whatever the id's length: {@code h:HASH} for the head, {@code p:HASH:TOKEN:ORDINAL} for a passage.
+ * docqa's layout of an OpenSearch index: the mapping, the two kinds of documents (heads, one per written version of a
+ * docqa document, and passages) and the queries every read uses. Every document gets the {@code _id} the engine
+ * assigns: Amazon OpenSearch Serverless vector collections accept no other. Stateless.
  */
 final class IndexLayout {
 
@@ -73,7 +68,7 @@ final class IndexLayout {
         .properties(PAGES, p -> p.integer(i -> i.index(false)))
         .properties(SEQUENCER, p -> p.keyword(k -> k.index(false)))
         .properties(TOMBSTONE, p -> p.boolean_(b -> b))
-        .properties(RECORDED_AT, p -> p.long_(l -> l.index(false)))
+        .properties(RECORDED_AT, p -> p.long_(l -> l))
         .properties(ORDINAL, p -> p.integer(i -> i.index(false)))
         .properties(TEXT, p -> p.text(t -> t.analyzer(TEXT_ANALYZER)))
         .properties(START, p -> p.integer(i -> i.index(false)))
@@ -87,14 +82,6 @@ final class IndexLayout {
   /** OpenSearch's score of a {@code cosinesimil} k-NN hit, {@code (1 + cosine) / 2}, back to the cosine. */
   static float cosine(double score) {
     return (float) Math.max(-1, Math.min(1, 2 * score - 1));
-  }
-
-  static String headId(String documentId) {
-    return "h:" + hash(documentId);
-  }
-
-  static String passageId(String documentId, String token, int ordinal) {
-    return "p:" + hash(documentId) + ":" + token + ":" + ordinal;
   }
 
   /** Passages only. */
@@ -114,28 +101,44 @@ final class IndexLayout {
         : List.of(passages(), Query.of(q -> q.prefix(p -> p.field(DOC_ID).value(documentPrefix))));
   }
 
+  /** Heads of the documents. */
+  static Query heads(Collection<String> documentIds) {
+    List<FieldValue> ids = documentIds.stream().map(FieldValue::of).toList();
+    return Query.of(q -> q.bool(b -> b
+        .filter(term(KIND, KIND_HEAD))
+        .filter(f -> f.terms(t -> t.field(DOC_ID).terms(v -> v.value(ids))))));
+  }
+
+  /** The passages of one written version of a document. */
+  static Query version(String documentId, String token) {
+    return Query.of(q -> q.bool(b -> b.filter(passages()).filter(term(DOC_ID, documentId)).filter(term(TOKEN, token))));
+  }
+
   /**
-   * Passages of {@code documentId} that a head of generation {@code generation} and write token {@code token} does
-   * not name and no newer head can name: what a write's cleanup removes.
+   * Passages of {@code documentId} that a cleanup removes: those of the replaced versions ({@code replaced} tokens),
+   * and strays that no head names ({@code named} tokens), written before {@code strayBefore} (epoch milliseconds) by
+   * a writer that died before its head.
    */
-  static Query replacedPassages(String documentId, long generation, String token) {
+  static Query removable(String documentId, Collection<String> replaced, Collection<String> named, long strayBefore) {
+    List<FieldValue> replacedTokens = replaced.stream().map(FieldValue::of).toList();
+    List<FieldValue> namedTokens = named.stream().map(FieldValue::of).toList();
+    Query ofReplaced = Query.of(q -> q.terms(t -> t.field(TOKEN).terms(v -> v.value(replacedTokens))));
+    Query stray = Query.of(q -> q.bool(b -> b
+        .mustNot(m -> m.terms(t -> t.field(TOKEN).terms(v -> v.value(namedTokens))))
+        .filter(f -> f.range(r -> r.field(RECORDED_AT).lt(JsonData.of(strayBefore))))));
     return Query.of(q -> q.bool(b -> b
         .filter(passages())
         .filter(term(DOC_ID, documentId))
-        .filter(f -> f.range(r -> r.field(GENERATION).lte(JsonData.of(generation))))
-        .mustNot(term(TOKEN, token))));
+        .should(ofReplaced).should(stray).minimumShouldMatch("1")));
+  }
+
+  /** Documents with these {@code _id}s. */
+  static Query ids(List<String> ids) {
+    return Query.of(q -> q.ids(i -> i.values(ids)));
   }
 
   static Query term(String field, String value) {
     return Query.of(q -> q.term(t -> t.field(field).value(FieldValue.of(value))));
   }
 
-  private static String hash(String documentId) {
-    try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha256.digest(documentId.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
 }

@@ -3,17 +3,18 @@ package dev.docqa.opensearch;
 import dev.docqa.DocqaException;
 import dev.docqa.index.ChangeOutcome;
 import dev.docqa.index.IndexBackend;
+import dev.docqa.index.IndexUnavailableException;
 import dev.docqa.index.IndexView;
 import dev.docqa.indexing.DocumentPassages;
 import dev.docqa.indexing.PassageWrites;
 import dev.docqa.indexing.Sequencers;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,76 +22,74 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.opensearch.client.opensearch.OpenSearchClient;
-import org.opensearch.client.opensearch._types.Conflicts;
-import org.opensearch.client.opensearch._types.Refresh;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.mapping.Property;
 import org.opensearch.client.opensearch._types.mapping.TypeMapping;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
 import org.opensearch.client.opensearch.core.BulkResponse;
-import org.opensearch.client.opensearch.core.DeleteByQueryResponse;
-import org.opensearch.client.opensearch.core.MgetResponse;
+import org.opensearch.client.opensearch.core.SearchResponse;
 import org.opensearch.client.opensearch.core.bulk.BulkOperation;
 import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
-import org.opensearch.client.opensearch.core.get.GetResult;
-import org.opensearch.client.opensearch.core.mget.MultiGetResponseItem;
+import org.opensearch.client.opensearch.core.search.Hit;
 import org.opensearch.client.opensearch.indices.GetMappingResponse;
 import org.opensearch.client.opensearch.indices.get_mapping.IndexMappingRecord;
 
 /**
  * docqa's passage index in an OpenSearch index: BM25 over the {@code english}-analysed passage text, HNSW k-NN over
- * unit passage vectors ({@code cosinesimil}), one head document per docqa document that says which version of its
- * passages is current and which S3 sequencer was applied last. Any number of instances, in any number of processes,
- * may write the same index at once. Thread-safe; {@link #close()} releases the client.
+ * unit passage vectors ({@code cosinesimil}), and heads that say which version of each document is current. Any number
+ * of instances, in any number of processes, may write the same index at once. Thread-safe; {@link #close()} releases
+ * the client.
  *
  * <h2>Ordering</h2>
  *
- * Every change of a document goes through its head ({@code _id} {@code h:SHA256(id)}), written with optimistic
- * concurrency ({@code if_seq_no}/{@code if_primary_term}, {@code op_type=create} for a first head), so the heads of a
- * document form one sequence whatever the writers. Each head carries a generation, one more than the head it replaced,
- * and the random write token of its passages ({@code _id} {@code p:SHA256(id):TOKEN:ORDINAL}, fields {@code token}
- * and {@code generation}). A write of a batch:
+ * Nothing is ever overwritten in place: every change of a document appends a head ({@link HeadSource}) that names
+ * the random write token of its passages, and the document's current version is its newest head by {@link
+ * HeadSource#NEWEST_FIRST} (the S3 sequencer first). Readers only see passages that the current head of their
+ * document names ({@link OpenSearchView}), so the order of events is settled when they are read, whatever order the
+ * writers finished in. A write of a batch:
  *
  * <ol>
- *   <li>reads the heads (real-time multi-get) and decides each change: {@code STALE} when it has a sequencer that is
- *       not newer than the head's ({@link Sequencers#isNewer}); {@code UNCHANGED} when the head holds the same content
- *       hash ({@link PassageWrites#isCurrent}), recording a newer sequencer in a new head over the same passages;
- *       else a new version: a fresh token, generation + 1;
- *   <li>bulk-indexes the passages of new versions, tagged with token and generation;
- *   <li>bulk-writes the heads with optimistic concurrency; a change whose head lost to another writer is read and
- *       decided again from step 1 (another writer's newer event makes it {@code STALE});
- *   <li>refreshes, reads every head of the batch again, and deletes by query the passages of each document with
- *       {@code generation <= head's} and {@code token != head's}, then refreshes.
+ *   <li>reads the current heads and decides each change: {@code STALE} when it has a sequencer that is not newer than
+ *       the head's ({@link Sequencers#isNewer}); {@code UNCHANGED} when the head holds the same content hash ({@link
+ *       PassageWrites#isCurrent}), recording a newer sequencer in a new head over the same passages; else a new
+ *       version under a fresh token;
+ *   <li>bulk-indexes the passages of new versions, then the heads;
+ *   <li>waits until both are searchable: a {@code _refresh} where the engine offers one, else it polls (Amazon
+ *       OpenSearch Serverless refreshes on its own);
+ *   <li>cleans up: reads the heads of the batch's documents again and deletes, by {@code _id}, the passages of every
+ *       head but the newest, strays that no head names and that are older than {@link #STRAY_AGE} (a writer that died
+ *       between passages and head), and then those heads. A change whose head turned out not to be the newest (a
+ *       concurrent writer's newer event) is reported {@code STALE}.
  * </ol>
  *
- * Passages are written before their head, so a head never names passages that were not written; at most one head of
- * each generation is ever written, so a passage is deleted only once its version is replaced or lost its head race,
- * never while another writer's version, written for a newer generation, waits for its head. The last writer's cleanup
- * removes what every other left, and a batch that failed half-way (network, crash) is repaired by its retry: the
- * cleanup runs for {@code UNCHANGED} and {@code STALE} changes too. Once a write has returned, the index holds only
- * the passages of the newest version of each of its documents, and an older event can never replace a newer one. (The
- * early order check of a view, {@link OpenSearchView#newerSequencer}, lets such a retry through while the passages it
- * would clean up remain, though its event is already recorded.)
+ * Once a write has returned, searches cite only the current version of each of its documents; an older event can
+ * never replace a newer one, and a removed document is never cited. Passages of replaced versions stay in the index
+ * (unseen) until a cleanup removes them; the last writer's cleanup removes what every other left, and a retried event
+ * repairs a write that broke off before its cleanup ({@link OpenSearchView#newerSequencer} lets it through).
  *
- * <p>Searches are not transactions: between steps 2 and 4 a reader can see the passages of both versions of a
- * document (the old ones until the cleanup, the new ones from the engine's next refresh, about a second), and a
- * losing writer's passages until its cleanup. A writer that dies between steps 2 and 3 leaves its passages searchable
- * until the document is written again (a retried event does).
+ * <p>Deletes append a tombstone head (no passages; kept so that an older event stays stale). Changes without a
+ * sequencer are always applied and keep the head's sequencer.
  *
- * <p>Deletes write a tombstone head (no passages; kept so that an older event stays stale) and clean up alike. Changes
- * without a sequencer are always applied and keep the head's sequencer.
- *
- * <p>Needs what self-managed OpenSearch and Amazon OpenSearch Service domains offer: documents with chosen {@code
- * _id}s, {@code if_seq_no} writes, real-time {@code _mget}, {@code _refresh} and {@code _delete_by_query}. Amazon
- * OpenSearch Serverless vector collections assign their own {@code _id}s, so this layout does not fit them as is.
+ * <p>Uses only what Amazon OpenSearch Serverless vector collections offer as well as domains and self-managed
+ * clusters: documents with engine-assigned {@code _id}s written by {@code _bulk}, deletes by {@code _id}, {@code
+ * _search} and {@code _msearch}; {@code _refresh} when it is there.
  */
 public final class OpenSearchIndex implements IndexBackend {
 
   /** Bulk requests are cut before they reach this size (OpenSearch's default limit is 100 MB, AWS's 10 MB). */
   static final long MAX_BULK_BYTES = 5L << 20;
-  /** Rounds of head conflicts one batch may lose before it gives up (each round someone wins). */
-  private static final int MAX_ROUNDS = 50;
-  /** Documents per cleanup request (each adds a few clauses to its query). */
+  /** Documents per cleanup search (each adds a few clauses to its query). */
   private static final int CLEANUP_DOCUMENTS_PER_REQUEST = 200;
+  /** Passages per cleanup page, and per delete bulk. */
+  private static final int CLEANUP_PAGE = 1000;
+  /**
+   * Passages that no head names are removed once they are this old: by then the writer that wrote them has written
+   * its head or died (a Lambda function runs for 15 minutes at most).
+   */
+  static final Duration STRAY_AGE = Duration.ofMinutes(20);
+  /** How long a write waits for what it wrote to become searchable where it cannot refresh. */
+  private static final Duration VISIBILITY_TIMEOUT = Duration.ofMinutes(2);
 
   private final OpenSearchSettings settings;
   // Set once in open() (from the mapping when opened with 0), before the instance is handed out.
@@ -98,6 +97,9 @@ public final class OpenSearchIndex implements IndexBackend {
   private final Connection connection;
   private final OpenSearchClient client;
   private final Calls calls;
+  private final Heads heads;
+  /** Whether the engine answers {@code _refresh}; {@code null} until the first write asks. */
+  private volatile Boolean refreshes;
   private final SecureRandom random = new SecureRandom();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Test seam: runs after a round's passages are written, before its heads (another writer's turn). */
@@ -109,6 +111,7 @@ public final class OpenSearchIndex implements IndexBackend {
     this.connection = connection;
     this.client = connection.client();
     this.calls = new Calls(settings.endpoint().toString());
+    this.heads = new Heads(client, calls, settings.index());
   }
 
   /**
@@ -167,7 +170,7 @@ public final class OpenSearchIndex implements IndexBackend {
   @Override
   public IndexView acquire() {
     requireOpen();
-    return new OpenSearchView(client, calls, settings, dimension);
+    return new OpenSearchView(client, calls, heads, settings, dimension);
   }
 
   @Override
@@ -270,68 +273,47 @@ public final class OpenSearchIndex implements IndexBackend {
   /** One document change: a write ({@code passages} non-null) or a delete. */
   private record Change(String documentId, DocumentPassages passages, String sequencer) {}
 
-  /** A head as read, with what optimistic concurrency needs to replace it. */
-  private record Head(HeadSource source, long seqNo, long primaryTerm) {}
-
   /**
-   * What to write for one change: {@code head} ({@code null}: nothing) over {@code read} (the head it replaces, {@code
-   * null}: none), and the passages of a new version; {@code outcome} once the head is written.
+   * What to write for one change: {@code head} ({@code null}: nothing) and the passages of a new version; {@code
+   * outcome} once the head is written.
    */
-  private record Plan(int change, ChangeOutcome outcome, HeadSource head, Head read, List<PassageWrite> passages) {}
-
-  private record PassageWrite(String id, PassageSource source) {}
+  private record Plan(int change, ChangeOutcome outcome, HeadSource head, List<PassageSource> passages) {}
 
   private List<ChangeOutcome> apply(List<Change> changes, Instant now) {
     if (changes.isEmpty()) {
       return List.of();
     }
+    List<String> documentIds = changes.stream().map(Change::documentId).toList();
+    Map<String, List<HeadSource.Stored>> current = heads.toWrite(documentIds);
     ChangeOutcome[] outcomes = new ChangeOutcome[changes.size()];
-    List<Integer> pending = new ArrayList<>();
+    List<Plan> writes = new ArrayList<>();
     for (int i = 0; i < changes.size(); i++) {
-      pending.add(i);
+      List<HeadSource.Stored> known = current.get(changes.get(i).documentId());
+      Plan plan = decide(i, changes.get(i), known == null ? null : known.getFirst().source(), now);
+      outcomes[i] = plan.outcome();
+      if (plan.head() != null) {
+        writes.add(plan);
+      }
     }
-    for (int round = 1; !pending.isEmpty(); round++) {
-      if (round > MAX_ROUNDS) {
-        throw new DocqaException("OpenSearch index " + settings.index() + " at " + settings.endpoint()
-            + ": the heads of " + pending.size() + " document(s) kept changing under " + MAX_ROUNDS
-            + " attempts to write them (too many concurrent writers?); retry the batch");
-      }
-      Map<String, Head> heads = readHeads(pending.stream().map(i -> changes.get(i).documentId()).toList());
-      List<Plan> writes = new ArrayList<>();
-      for (int i : pending) {
-        Change change = changes.get(i);
-        Plan plan = decide(i, change, heads.get(change.documentId()), now);
-        if (plan.head() == null) {
-          outcomes[i] = plan.outcome();
-        } else {
-          writes.add(plan);
-        }
-      }
-      pending = new ArrayList<>();
-      if (writes.isEmpty()) {
-        break;
-      }
-      writePassages(writes);
+    Map<String, Plan> written = new HashMap<>();
+    if (!writes.isEmpty()) {
+      int passages = writePassages(writes);
       beforeHeads.run();
-      Set<Plan> lost = writeHeads(writes);
-      for (Plan plan : writes) {
-        if (lost.contains(plan)) {
-          pending.add(plan.change()); // decided again on the head that won
-        } else {
-          outcomes[plan.change()] = plan.outcome();
-        }
+      List<String> headIds = writeHeads(writes);
+      for (int i = 0; i < writes.size(); i++) {
+        written.put(headIds.get(i), writes.get(i));
       }
+      awaitSearchable(headIds, writes, passages);
     }
-    cleanUp(changes.stream().map(Change::documentId).toList());
+    cleanUp(documentIds, changes, written, outcomes);
     return List.of(outcomes);
   }
 
-  private Plan decide(int index, Change change, Head read, Instant now) {
-    HeadSource head = read == null ? null : read.source();
+  private Plan decide(int index, Change change, HeadSource head, Instant now) {
     String id = change.documentId();
     String known = head == null ? null : head.sequencer();
     if (change.sequencer() != null && head != null && !Sequencers.isNewer(change.sequencer(), known)) {
-      return new Plan(index, ChangeOutcome.stale(id, known), null, read, List.of());
+      return new Plan(index, ChangeOutcome.stale(id, known), null, List.of());
     }
     String sequencer = change.sequencer() != null ? change.sequencer() : known;
     long generation = (head == null ? 0 : head.generation()) + 1;
@@ -343,60 +325,37 @@ public final class OpenSearchIndex implements IndexBackend {
           : present ? ChangeOutcome.Status.DELETED : ChangeOutcome.Status.ABSENT;
       ChangeOutcome outcome = new ChangeOutcome(id, status, 0, null);
       if (!present && change.sequencer() == null) {
-        return new Plan(index, outcome, null, read, List.of()); // nothing to remove, no order to record
+        return new Plan(index, outcome, null, List.of()); // nothing to remove, no order to record
       }
-      return new Plan(index, outcome, HeadSource.tombstone(id, sequencer, newToken(), generation, now), read,
-          List.of());
+      return new Plan(index, outcome, HeadSource.tombstone(id, sequencer, newToken(), generation, now), List.of());
     }
     if (present && PassageWrites.isCurrent(head.document(), document.contentHash(), document.origin())) {
       ChangeOutcome unchanged = new ChangeOutcome(id, ChangeOutcome.Status.UNCHANGED, 0, null);
       if (change.sequencer() == null) {
-        return new Plan(index, unchanged, null, read, List.of());
+        return new Plan(index, unchanged, null, List.of());
       }
-      return new Plan(index, unchanged, head.withSequencer(change.sequencer(), generation, now), read, List.of());
+      return new Plan(index, unchanged, head.withSequencer(change.sequencer(), generation, now), List.of());
     }
     String token = newToken();
-    List<PassageWrite> passages = new ArrayList<>(document.passages().size());
+    long recordedAt = System.currentTimeMillis();
+    List<PassageSource> passages = new ArrayList<>(document.passages().size());
     for (int p = 0; p < document.passages().size(); p++) {
-      passages.add(new PassageWrite(IndexLayout.passageId(id, token, p),
-          PassageSource.of(document.passages().get(p), document.vectors().get(p), token, generation)));
+      passages.add(PassageSource.of(document.passages().get(p), document.vectors().get(p), token, recordedAt));
     }
     return new Plan(index, new ChangeOutcome(id, ChangeOutcome.Status.INDEXED, passages.size(), null),
-        HeadSource.present(document, sequencer, token, generation, now), read, passages);
+        HeadSource.present(document, sequencer, token, generation, now), passages);
   }
 
-  /** The heads of the documents, read in real time; absent ones are missing from the map. */
-  private Map<String, Head> readHeads(List<String> documentIds) {
-    Map<String, Head> heads = new HashMap<>();
-    if (documentIds.isEmpty()) {
-      return heads;
-    }
-    List<String> ids = documentIds.stream().map(IndexLayout::headId).toList();
-    MgetResponse<HeadSource> response = calls.run("reading document heads",
-        () -> client.mget(m -> m.index(settings.index()).ids(ids).realtime(true), HeadSource.class));
-    for (MultiGetResponseItem<HeadSource> item : response.docs()) {
-      if (item.isFailure()) {
-        var error = item.failure().error();
-        int status = "index_not_found_exception".equals(error.type()) ? 404 : 500;
-        throw calls.failure("reading document heads", status, error, null);
-      }
-      GetResult<HeadSource> result = item.result();
-      if (result.found()) {
-        HeadSource source = result.source();
-        heads.put(source.documentId(), new Head(source, result.seqNo(), result.primaryTerm()));
-      }
-    }
-    return heads;
-  }
-
-  /** Indexes the passages of new versions, in bulks well under the engine's request limit. */
-  private void writePassages(List<Plan> plans) {
+  /** Indexes the passages of new versions, in bulks well under the engine's request limit; returns how many. */
+  private int writePassages(List<Plan> plans) {
     List<BulkOperation> bulk = new ArrayList<>();
     long bytes = 0;
+    int count = 0;
     for (Plan plan : plans) {
-      for (PassageWrite passage : plan.passages()) {
-        bulk.add(BulkOperation.of(b -> b.index(i -> i.id(passage.id()).document(passage.source()))));
-        bytes += estimatedBytes(passage.source());
+      for (PassageSource passage : plan.passages()) {
+        bulk.add(BulkOperation.of(b -> b.index(i -> i.document(passage))));
+        count++;
+        bytes += estimatedBytes(passage);
         if (bytes >= MAX_BULK_BYTES) {
           runBulk("writing passages", bulk);
           bulk = new ArrayList<>();
@@ -407,76 +366,199 @@ public final class OpenSearchIndex implements IndexBackend {
     if (!bulk.isEmpty()) {
       runBulk("writing passages", bulk);
     }
+    return count;
   }
 
-  /** Writes the heads, each only over the head it was decided on; returns the plans whose head lost to another. */
-  private Set<Plan> writeHeads(List<Plan> plans) {
+  /** Appends the heads; returns the {@code _id} the engine gave each, in order. */
+  private List<String> writeHeads(List<Plan> plans) {
     List<BulkOperation> bulk = new ArrayList<>(plans.size());
     for (Plan plan : plans) {
-      String id = IndexLayout.headId(plan.head().documentId());
-      Head read = plan.read();
-      bulk.add(read == null
-          ? BulkOperation.of(b -> b.create(c -> c.id(id).document(plan.head())))
-          : BulkOperation.of(b -> b.index(i -> i.id(id).document(plan.head())
-              .ifSeqNo(read.seqNo()).ifPrimaryTerm(read.primaryTerm()))));
+      bulk.add(BulkOperation.of(b -> b.index(i -> i.document(plan.head()))));
     }
-    BulkResponse response = calls.run("writing document heads",
-        () -> client.bulk(b -> b.index(settings.index()).operations(bulk)));
-    Set<Plan> lost = Collections.newSetFromMap(new IdentityHashMap<>());
-    List<BulkResponseItem> items = response.items();
-    for (int i = 0; i < items.size(); i++) {
-      BulkResponseItem item = items.get(i);
-      if (item.error() == null) {
-        continue;
-      }
-      if (item.status() == 409) {
-        lost.add(plans.get(i));
-      } else {
-        throw calls.failure("writing document heads", item.status(), item.error(), null);
-      }
-    }
-    return lost;
+    return runBulk("writing document heads", bulk);
   }
 
-  private void runBulk(String what, List<BulkOperation> operations) {
+  /** Runs a bulk request that must succeed whole; returns each item's {@code _id}. */
+  private List<String> runBulk(String what, List<BulkOperation> operations) {
     BulkResponse response = calls.run(what,
         () -> client.bulk(b -> b.index(settings.index()).operations(operations)));
-    if (response.errors()) {
+    List<String> ids = new ArrayList<>(operations.size());
+    for (BulkResponseItem item : response.items()) {
+      if (item.error() != null) {
+        throw calls.failure(what, item.status(), item.error(), null);
+      }
+      ids.add(item.id());
+    }
+    return ids;
+  }
+
+  /**
+   * Step 3: returns once the heads ({@code _id}s) and the passages of the plans are searchable: after a {@code
+   * _refresh}, or, where the engine has none (Amazon OpenSearch Serverless), once searches find them all.
+   */
+  private void awaitSearchable(List<String> headIds, List<Plan> plans, int passages) {
+    if (refresh()) {
+      return;
+    }
+    List<FieldValue> tokens = plans.stream()
+        .filter(plan -> !plan.passages().isEmpty())
+        .map(plan -> FieldValue.of(plan.head().token()))
+        .toList();
+    Query newPassages = Query.of(q -> q.bool(b -> b.filter(IndexLayout.passages())
+        .filter(f -> f.terms(t -> t.field(IndexLayout.TOKEN).terms(v -> v.value(tokens))))));
+    long deadline = System.nanoTime() + VISIBILITY_TIMEOUT.toNanos();
+    long pause = 100;
+    while (count(IndexLayout.ids(headIds)) < headIds.size() || (passages > 0 && count(newPassages) < passages)) {
+      if (System.nanoTime() > deadline) {
+        throw new IndexUnavailableException("OpenSearch at " + settings.endpoint() + " has not made the "
+            + headIds.size() + " head(s) and " + passages + " passage(s) written to index " + settings.index()
+            + " searchable within " + VISIBILITY_TIMEOUT.toSeconds() + " s; the retried write completes it", null);
+      }
+      sleep(pause);
+      pause = Math.min(2000, pause * 2);
+    }
+  }
+
+  /** Refreshes the index where the engine lets us; returns whether it did. */
+  private boolean refresh() {
+    if (Boolean.FALSE.equals(refreshes)) {
+      return false;
+    }
+    String name = settings.index();
+    try {
+      calls.run("refreshing index " + name, () -> client.indices().refresh(r -> r.index(name)));
+      refreshes = true;
+      return true;
+    } catch (Calls.Rejected e) {
+      if (e.missingIndex()) {
+        throw e;
+      }
+      refreshes = false; // Serverless: no _refresh; it makes writes searchable on its own
+      return false;
+    }
+  }
+
+  private long count(Query query) {
+    SearchResponse<Void> response = calls.run("waiting for writes to become searchable", () -> client.search(s -> s
+        .index(settings.index()).size(0).trackTotalHits(t -> t.enabled(true)).query(query), Void.class));
+    return response.hits().total() == null ? 0 : response.hits().total().value();
+  }
+
+  /**
+   * Step 4: deletes the passages of replaced versions and strays, then the replaced heads, of the documents; reports
+   * a written change whose head is not its document's newest, behind a newer or equal sequencer, as stale.
+   *
+   * @param written the plans whose heads were written, by the heads' {@code _id}
+   */
+  private void cleanUp(List<String> documentIds, List<Change> changes, Map<String, Plan> written,
+      ChangeOutcome[] outcomes) {
+    Map<String, List<HeadSource.Stored>> all = heads.toWrite(documentIds);
+    long strayBefore = System.currentTimeMillis() - STRAY_AGE.toMillis();
+    List<Query> removable = new ArrayList<>();
+    List<String> replacedHeads = new ArrayList<>();
+    for (String id : documentIds) {
+      List<HeadSource.Stored> list = all.get(id);
+      if (list == null) {
+        continue; // never written: nothing to clean, and a first version may be on its way
+      }
+      HeadSource newest = list.getFirst().source();
+      Set<String> named = new HashSet<>();
+      Set<String> replaced = new HashSet<>();
+      for (HeadSource.Stored head : list) {
+        named.add(head.source().token());
+        if (head != list.getFirst()) {
+          replaced.add(head.source().token());
+          replacedHeads.add(head.id());
+          Plan plan = written.get(head.id());
+          String sequencer = plan == null ? null : changes.get(plan.change()).sequencer();
+          if (sequencer != null && !Sequencers.isNewer(sequencer, newest.sequencer())) {
+            outcomes[plan.change()] = ChangeOutcome.stale(id, newest.sequencer()); // a concurrent newer event won
+          }
+        }
+      }
+      replaced.remove(newest.token());
+      removable.add(IndexLayout.removable(id, replaced, named, strayBefore));
+    }
+    List<String> passages = new ArrayList<>();
+    for (int from = 0; from < removable.size(); from += CLEANUP_DOCUMENTS_PER_REQUEST) {
+      List<Query> chunk = removable.subList(from, Math.min(removable.size(), from + CLEANUP_DOCUMENTS_PER_REQUEST));
+      passages.addAll(matchingIds(Query.of(q -> q.bool(b -> b.should(chunk).minimumShouldMatch("1")))));
+    }
+    // Passages before their heads: a cleanup that breaks off leaves heads that still lead the next one to them.
+    deleteByIds(passages);
+    deleteByIds(replacedHeads);
+    List<String> deleted = new ArrayList<>(passages);
+    deleted.addAll(replacedHeads);
+    if (!deleted.isEmpty() && !refresh()) {
+      awaitGone(deleted);
+    }
+  }
+
+  /** Where the engine cannot refresh: returns once searches no longer find the deleted documents. */
+  private void awaitGone(List<String> deleted) {
+    long deadline = System.nanoTime() + VISIBILITY_TIMEOUT.toNanos();
+    long pause = 100;
+    for (int from = 0; from < deleted.size(); ) {
+      List<String> chunk = deleted.subList(from, Math.min(deleted.size(), from + CLEANUP_PAGE));
+      if (count(IndexLayout.ids(chunk)) == 0) {
+        from += chunk.size();
+        continue;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IndexUnavailableException("OpenSearch at " + settings.endpoint() + " still finds " + chunk.size()
+            + " deleted document(s) of index " + settings.index() + " after " + VISIBILITY_TIMEOUT.toSeconds()
+            + " s; the retried write completes it", null);
+      }
+      sleep(pause);
+      pause = Math.min(2000, pause * 2);
+    }
+  }
+
+  /** The {@code _id}s of the passages {@code query} matches. */
+  private List<String> matchingIds(Query query) {
+    List<String> ids = new ArrayList<>();
+    List<FieldValue> after = null;
+    while (true) {
+      List<FieldValue> from = after;
+      SearchResponse<Void> page = calls.run("finding replaced passages", () -> client.search(s -> {
+        s.index(settings.index()).size(CLEANUP_PAGE).query(query).source(src -> src.fetch(false))
+            .sort(o -> o.field(f -> f.field(IndexLayout.DOC_ID).order(SortOrder.Asc)))
+            .sort(o -> o.field(f -> f.field(IndexLayout.TOKEN).order(SortOrder.Asc)))
+            .sort(o -> o.field(f -> f.field(IndexLayout.ORDINAL).order(SortOrder.Asc)))
+            .sort(o -> o.field(f -> f.field(IndexLayout.RECORDED_AT).order(SortOrder.Asc)));
+        return from == null ? s : s.searchAfter(from);
+      }, Void.class));
+      List<Hit<Void>> hits = page.hits().hits();
+      hits.forEach(hit -> ids.add(hit.id()));
+      if (hits.size() < CLEANUP_PAGE) {
+        return ids;
+      }
+      after = hits.getLast().sort();
+    }
+  }
+
+  private void deleteByIds(List<String> ids) {
+    for (int from = 0; from < ids.size(); from += CLEANUP_PAGE) {
+      List<BulkOperation> bulk = new ArrayList<>();
+      for (String id : ids.subList(from, Math.min(ids.size(), from + CLEANUP_PAGE))) {
+        bulk.add(BulkOperation.of(b -> b.delete(d -> d.id(id))));
+      }
+      BulkResponse response = calls.run("removing replaced versions",
+          () -> client.bulk(b -> b.index(settings.index()).operations(bulk)));
       for (BulkResponseItem item : response.items()) {
-        if (item.error() != null) {
-          throw calls.failure(what, item.status(), item.error(), null);
+        if (item.error() != null && item.status() != 404) { // 404: another cleanup removed it first
+          throw calls.failure("removing replaced versions", item.status(), item.error(), null);
         }
       }
     }
   }
 
-  /**
-   * Step 4: once everything written so far is searchable, deletes the passages of each document that no head names
-   * and no newer head can name: {@code generation <= head's}, {@code token != head's}.
-   */
-  private void cleanUp(List<String> documentIds) {
-    String name = settings.index();
-    calls.run("refreshing index " + name, () -> client.indices().refresh(r -> r.index(name)));
-    Map<String, Head> heads = readHeads(documentIds);
-    List<Query> stale = new ArrayList<>();
-    for (String id : documentIds) {
-      Head head = heads.get(id);
-      if (head == null) {
-        continue; // never written: nothing to clean, and a first version may be on its way
-      }
-      stale.add(IndexLayout.replacedPassages(id, head.source().generation(), head.source().token()));
-    }
-    for (int from = 0; from < stale.size(); from += CLEANUP_DOCUMENTS_PER_REQUEST) {
-      List<Query> chunk = stale.subList(from, Math.min(stale.size(), from + CLEANUP_DOCUMENTS_PER_REQUEST));
-      DeleteByQueryResponse response = calls.run("removing replaced passages",
-          () -> client.deleteByQuery(d -> d.index(name)
-              .query(q -> q.bool(b -> b.should(chunk).minimumShouldMatch("1")))
-              .conflicts(Conflicts.Proceed)
-              .refresh(Refresh.True)));
-      if (!response.failures().isEmpty()) {
-        var failure = response.failures().getFirst();
-        throw calls.failure("removing replaced passages", failure.status(), failure.cause(), null);
-      }
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IndexUnavailableException("interrupted while waiting for OpenSearch to make writes searchable", e);
     }
   }
 

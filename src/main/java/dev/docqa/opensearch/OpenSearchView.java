@@ -13,44 +13,47 @@ import dev.docqa.indexing.Sequencers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.DoubleUnaryOperator;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
-import org.opensearch.client.opensearch.core.GetResponse;
-import org.opensearch.client.opensearch.core.MgetResponse;
 import org.opensearch.client.opensearch.core.MsearchResponse;
 import org.opensearch.client.opensearch.core.SearchResponse;
-import org.opensearch.client.opensearch.core.mget.MultiGetResponseItem;
 import org.opensearch.client.opensearch.core.msearch.MultiSearchResponseItem;
 import org.opensearch.client.opensearch.core.msearch.RequestItem;
 import org.opensearch.client.opensearch.core.search.Hit;
 
 /**
- * A view of an OpenSearch index: each call reads the index as it is then (searches see the engine's last refresh,
- * document lookups are real-time), so {@link #generation()} is {@code 0}. {@link #rank} sends one {@code _msearch} and
- * keeps the passages it ranked, so {@link #passages} needs no round trip. Not thread-safe (one request's view).
+ * A view of an OpenSearch index: each call reads the index as the engine's last refresh shows it, so {@link
+ * #generation()} is {@code 0}. Only the passages that the current head of their document names are seen ({@link
+ * OpenSearchIndex}). {@link #rank} sends one {@code _msearch}, reads the heads of the documents it found, and keeps the
+ * passages it ranked, so {@link #passages} needs no round trip. Not thread-safe (one request's view).
  */
 final class OpenSearchView implements IndexView {
 
-  /** Heads per page when listing documents ({@code search_after}, so no 10,000-hit limit). */
-  private static final int PAGE = 1000;
-  /** Passages per {@code _mget} when exporting a document (each carries its vector). */
-  private static final int EXPORT_BATCH = 500;
+  /** Passages per page when exporting a document (each carries its vector). */
+  private static final int EXPORT_PAGE = 500;
+  /** Candidate heads per page when looking documents up by origin. */
+  private static final int ORIGIN_PAGE = 100;
 
   private final OpenSearchClient client;
   private final Calls calls;
+  private final Heads heads;
   private final OpenSearchSettings settings;
   private final int dimension;
   private final Map<String, PassageSource> ranked = new HashMap<>();
 
-  OpenSearchView(OpenSearchClient client, Calls calls, OpenSearchSettings settings, int dimension) {
+  OpenSearchView(OpenSearchClient client, Calls calls, Heads heads, OpenSearchSettings settings, int dimension) {
     this.client = client;
     this.calls = calls;
+    this.heads = heads;
     this.settings = settings;
     this.dimension = dimension;
   }
@@ -121,9 +124,26 @@ final class OpenSearchView implements IndexView {
       throw new EmptyIndexException("nothing is indexed in OpenSearch index " + settings.index() + " at "
           + settings.endpoint() + " yet: ingest documents first");
     }
-    return new Rankings(
-        lexical < 0 ? List.of() : hits(results.get(lexical), score -> score),
-        semantic < 0 ? List.of() : hits(results.get(semantic), IndexLayout::cosine));
+    List<Hit<PassageSource>> lexicalHits = lexical < 0 ? List.of() : result(results.get(lexical)).hits().hits();
+    List<Hit<PassageSource>> semanticHits = semantic < 0 ? List.of() : result(results.get(semantic)).hits().hits();
+    Map<String, String> currentTokens = currentTokens(lexicalHits, semanticHits);
+    return new Rankings(hits(lexicalHits, currentTokens, score -> score),
+        hits(semanticHits, currentTokens, IndexLayout::cosine));
+  }
+
+  /** The write token of the current version of each present document among the hits. */
+  private Map<String, String> currentTokens(List<Hit<PassageSource>> lexical, List<Hit<PassageSource>> semantic) {
+    Set<String> documentIds = new HashSet<>();
+    lexical.forEach(hit -> documentIds.add(hit.source().documentId()));
+    semantic.forEach(hit -> documentIds.add(hit.source().documentId()));
+    Map<String, String> tokens = new HashMap<>();
+    heads.of(documentIds).forEach((id, list) -> {
+      HeadSource current = list.getFirst().source();
+      if (!current.tombstone()) {
+        tokens.put(id, current.token());
+      }
+    });
+    return tokens;
   }
 
   @Override
@@ -141,67 +161,49 @@ final class OpenSearchView implements IndexView {
 
   @Override
   public Optional<IndexedDocument> document(String documentId) {
-    return head(documentId).flatMap(HeadSource::document);
+    return heads.current(documentId).flatMap(HeadSource::document);
   }
 
   @Override
   public List<IndexedDocument> documents() {
     List<IndexedDocument> documents = new ArrayList<>();
-    List<FieldValue> after = null;
-    while (true) {
-      List<FieldValue> from = after;
-      SearchResponse<HeadSource> page;
-      try {
-        page = calls.run("listing documents", () -> client.search(s -> {
-          s.index(settings.index()).size(PAGE)
-              .query(q -> q.bool(b -> b.filter(IndexLayout.presentHeads())))
-              .sort(o -> o.field(f -> f.field(IndexLayout.DOC_ID).order(SortOrder.Asc)));
-          return from == null ? s : s.searchAfter(from);
-        }, HeadSource.class));
-      } catch (Calls.Rejected e) {
-        if (e.missingIndex()) {
-          return documents;
-        }
-        throw e;
-      }
-      List<Hit<HeadSource>> hits = page.hits().hits();
-      for (Hit<HeadSource> hit : hits) {
-        hit.source().document().ifPresent(documents::add);
-      }
-      if (hits.size() < PAGE) {
-        return documents;
-      }
-      after = hits.getLast().sort();
-    }
+    heads.eachCurrent(IndexLayout.term(IndexLayout.KIND, IndexLayout.KIND_HEAD),
+        head -> head.document().ifPresent(documents::add));
+    return documents;
   }
 
   @Override
   public Optional<DocumentPassages> export(String documentId) {
-    Optional<HeadSource> head = head(documentId).filter(h -> !h.tombstone());
-    if (head.isEmpty()) {
+    Optional<HeadSource> current = heads.current(documentId).filter(h -> !h.tombstone());
+    if (current.isEmpty()) {
       return Optional.empty();
     }
-    HeadSource h = head.get();
-    List<Passage> passages = new ArrayList<>(h.passages());
-    List<float[]> vectors = new ArrayList<>(h.passages());
-    for (int from = 0; from < h.passages(); from += EXPORT_BATCH) {
-      List<String> ids = new ArrayList<>();
-      for (int ordinal = from; ordinal < Math.min(h.passages(), from + EXPORT_BATCH); ordinal++) {
-        ids.add(IndexLayout.passageId(documentId, h.token(), ordinal));
+    HeadSource head = current.get();
+    Query version = IndexLayout.version(documentId, head.token());
+    List<Passage> passages = new ArrayList<>(head.passages());
+    List<float[]> vectors = new ArrayList<>(head.passages());
+    List<FieldValue> after = null;
+    while (passages.size() < head.passages()) {
+      List<FieldValue> from = after;
+      SearchResponse<PassageSource> page = calls.run("exporting a document", () -> client.search(s -> {
+        s.index(settings.index()).size(EXPORT_PAGE).query(version)
+            .sort(o -> o.field(f -> f.field(IndexLayout.ORDINAL).order(SortOrder.Asc)));
+        return from == null ? s : s.searchAfter(from);
+      }, PassageSource.class));
+      List<Hit<PassageSource>> hits = page.hits().hits();
+      for (Hit<PassageSource> hit : hits) {
+        passages.add(hit.source().passage());
+        vectors.add(hit.source().vector());
       }
-      MgetResponse<PassageSource> response = calls.run("exporting a document",
-          () -> client.mget(m -> m.index(settings.index()).ids(ids).realtime(true), PassageSource.class));
-      for (MultiGetResponseItem<PassageSource> item : response.docs()) {
-        if (!item.isResult() || !item.result().found()) {
-          // A newer version replaced it while we read: the caller copies what it finds next time.
-          return Optional.empty();
-        }
-        PassageSource source = item.result().source();
-        passages.add(source.passage());
-        vectors.add(source.vector());
+      if (hits.size() < EXPORT_PAGE) {
+        break;
       }
+      after = hits.getLast().sort();
     }
-    IndexedDocument document = h.document().orElseThrow();
+    if (passages.size() != head.passages()) {
+      return Optional.empty(); // replaced while we read: the caller copies what it finds next time
+    }
+    IndexedDocument document = head.document().orElseThrow();
     return Optional.of(new DocumentPassages(documentId, document.contentHash(), document.sourceVersion(), passages,
         vectors, document.pages(), document.origin(),
         document.indexedAt() == null ? Instant.EPOCH : document.indexedAt()));
@@ -214,17 +216,39 @@ final class OpenSearchView implements IndexView {
     }
     List<Query> filters = new ArrayList<>(IndexLayout.presentHeads());
     filters.add(IndexLayout.term(IndexLayout.ORIGIN, origin));
-    try {
-      SearchResponse<HeadSource> response = calls.run("looking up documents by origin", () -> client.search(s -> s
-          .index(settings.index()).size(1)
-          .query(q -> q.bool(b -> b.filter(filters).mustNot(IndexLayout.term(IndexLayout.DOC_ID, documentId))))
-          .sort(o -> o.field(f -> f.field(IndexLayout.DOC_ID).order(SortOrder.Asc))), HeadSource.class));
-      return response.hits().hits().stream().findFirst().map(hit -> hit.source().documentId());
-    } catch (Calls.Rejected e) {
-      if (e.missingIndex()) {
-        return Optional.empty();
+    Query candidates = Query.of(q -> q.bool(b -> b.filter(filters)
+        .mustNot(IndexLayout.term(IndexLayout.DOC_ID, documentId))));
+    List<FieldValue> after = null;
+    while (true) {
+      List<FieldValue> from = after;
+      SearchResponse<HeadSource> page;
+      try {
+        page = calls.run("looking up documents by origin", () -> client.search(s -> {
+          s.index(settings.index()).size(ORIGIN_PAGE).query(candidates)
+              .sort(o -> o.field(f -> f.field(IndexLayout.DOC_ID).order(SortOrder.Asc)))
+              .sort(o -> o.field(f -> f.field(IndexLayout.GENERATION).order(SortOrder.Asc)))
+              .sort(o -> o.field(f -> f.field(IndexLayout.TOKEN).order(SortOrder.Asc)));
+          return from == null ? s : s.searchAfter(from);
+        }, HeadSource.class));
+      } catch (Calls.Rejected e) {
+        if (e.missingIndex()) {
+          return Optional.empty();
+        }
+        throw e;
       }
-      throw e;
+      List<Hit<HeadSource>> hits = page.hits().hits();
+      // A head with the origin may be a replaced version: the document's current head decides.
+      Map<String, List<HeadSource.Stored>> current =
+          heads.of(hits.stream().map(hit -> hit.source().documentId()).toList());
+      Optional<String> found = new TreeMap<>(current).values().stream()
+          .map(list -> list.getFirst().source())
+          .filter(head -> !head.tombstone() && origin.equals(head.origin()))
+          .map(HeadSource::documentId)
+          .findFirst();
+      if (found.isPresent() || hits.size() < ORIGIN_PAGE) {
+        return found;
+      }
+      after = hits.getLast().sort();
     }
   }
 
@@ -234,22 +258,13 @@ final class OpenSearchView implements IndexView {
       return Optional.empty();
     }
     ChangeValidation.requireSequencer(sequencer);
-    Optional<HeadSource> head = head(documentId);
-    if (head.isEmpty() || Sequencers.isNewer(sequencer, head.get().sequencer())) {
+    List<HeadSource.Stored> list = heads.of(List.of(documentId)).get(documentId);
+    if (list == null || Sequencers.isNewer(sequencer, list.getFirst().source().sequencer())) {
       return Optional.empty();
     }
-    // Stale; but a write that broke off between its head and its cleanup (the engine unreachable, the process killed)
-    // leaves the passages it replaced searchable, and its retry, stale by then, must still reach the write to remove
-    // them (the write finds it stale and cleans up).
-    return hasReplacedPassages(head.get()) ? Optional.empty() : Optional.of(head.get().sequencer());
-  }
-
-  /** Whether passages of the head's document remain that the head replaced: what a write's cleanup removes. */
-  private boolean hasReplacedPassages(HeadSource head) {
-    Query replaced = IndexLayout.replacedPassages(head.documentId(), head.generation(), head.token());
-    SearchResponse<Void> response = calls.run("looking for replaced passages", () -> client.search(s -> s
-        .index(settings.index()).size(0).trackTotalHits(t -> t.count(1)).query(replaced), Void.class));
-    return response.hits().total() != null && response.hits().total().value() > 0;
+    // Stale; but a write that broke off before its cleanup (the engine unreachable, the process killed) leaves
+    // replaced versions behind, and its retry, stale by then, must still reach the write to remove them.
+    return list.size() > 1 ? Optional.empty() : Optional.of(list.getFirst().source().sequencer());
   }
 
   @Override
@@ -257,24 +272,16 @@ final class OpenSearchView implements IndexView {
     ranked.clear();
   }
 
-  private Optional<HeadSource> head(String documentId) {
-    try {
-      GetResponse<HeadSource> response = calls.run("reading a document head", () -> client.get(g -> g
-          .index(settings.index()).id(IndexLayout.headId(documentId)).realtime(true), HeadSource.class));
-      return response.found() ? Optional.of(response.source()) : Optional.empty();
-    } catch (Calls.Rejected e) {
-      if (e.missingIndex()) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-  }
-
-  /** The hits of one search of {@link #rank}, scored by {@code score}, their passages kept. */
-  private List<RankedHit> hits(MultiSearchResponseItem<PassageSource> item, DoubleUnaryOperator score) {
+  /** The hits of one search of {@link #rank} that the current heads name, scored by {@code score}, kept. */
+  private List<RankedHit> hits(List<Hit<PassageSource>> found, Map<String, String> currentTokens,
+      DoubleUnaryOperator score) {
     List<RankedHit> hits = new ArrayList<>();
-    for (Hit<PassageSource> hit : result(item).hits().hits()) {
-      ranked.put(hit.id(), hit.source());
+    for (Hit<PassageSource> hit : found) {
+      PassageSource source = hit.source();
+      if (!source.token().equals(currentTokens.get(source.documentId()))) {
+        continue; // a replaced version not cleaned up yet, or a new one whose head is not searchable yet
+      }
+      ranked.put(hit.id(), source);
       hits.add(new RankedHit(hit.id(), (float) score.applyAsDouble(hit.score() == null ? 0 : hit.score())));
     }
     return hits;

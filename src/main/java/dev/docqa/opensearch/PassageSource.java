@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.docqa.document.Passage;
 
 /**
- * The {@code _source} of a passage, tagged with the write token and generation of the head version it belongs to.
- * Searches leave the vector out ({@code null}).
+ * The {@code _source} of a passage, tagged with the write token of the version it belongs to and when it was written
+ * (epoch milliseconds). Searches leave the vector out ({@code null}).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,12 +20,12 @@ record PassageSource(
     @JsonProperty(IndexLayout.END) int end,
     @JsonProperty(IndexLayout.PAGE) Integer page,
     @JsonProperty(IndexLayout.TOKEN) String token,
-    @JsonProperty(IndexLayout.GENERATION) long generation,
+    @JsonProperty(IndexLayout.RECORDED_AT) long recordedAt,
     @JsonProperty(IndexLayout.VECTOR) float[] vector) {
 
-  static PassageSource of(Passage passage, float[] vector, String token, long generation) {
+  static PassageSource of(Passage passage, float[] vector, String token, long recordedAt) {
     return new PassageSource(IndexLayout.KIND_PASSAGE, passage.documentId(), passage.ordinal(), passage.text(),
-        passage.start(), passage.end(), passage.page(), token, generation, vector);
+        passage.start(), passage.end(), passage.page(), token, recordedAt, vector);
   }
 
   Passage passage() {

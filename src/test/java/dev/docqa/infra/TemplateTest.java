@@ -579,7 +579,7 @@ class TemplateTest {
     assertEquals(Map.of(
         roles.get("AskRole.Arn"), Set.of("aoss:ReadDocument", "aoss:DescribeIndex"),
         roles.get("IngestRole.Arn"), Set.of("aoss:ReadDocument", "aoss:WriteDocument", "aoss:CreateIndex",
-            "aoss:DescribeIndex", "aoss:UpdateIndex")), permissions);
+            "aoss:DescribeIndex")), permissions);
   }
 
   @Test

@@ -148,11 +148,10 @@ class OpenSearchIndexTest extends IndexBackendContract {
       }
       assertEquals(ChangeOutcome.Status.DELETED, index.delete(longId, "02", NOW).status());
     }
-    assertTrue(IndexLayout.passageId(longId, "0123456789abcdef01234567", Integer.MAX_VALUE).length() < 200);
   }
 
   @Test
-  void aNewerWriterThatWinsTheHeadMakesTheOlderChangeStale() {
+  void aNewerEventWrittenMeanwhileMakesTheSlowChangeStale() {
     String name = newIndex();
     try (OpenSearchIndex slow = OpenSearchIndex.open(server.settings(name), DIM);
         OpenSearchIndex fast = OpenSearchIndex.open(server.settings(name), DIM)) {
@@ -160,13 +159,13 @@ class OpenSearchIndexTest extends IndexBackendContract {
       slow.beforeHeadWrites(once(() -> assertEquals(ChangeOutcome.Status.INDEXED,
           write(fast, doc("x.txt", "v3", "", 0, "version three"), "30").status())));
       assertEquals(ChangeOutcome.stale("x.txt", "30"), write(slow, doc("x.txt", "v2", "", 0, "version two"), "20"),
-          "the head changed under the slow writer; read again, its change is older");
+          "a newer head was appended while the slow writer wrote; its own head is older");
       assertState(slow, "x.txt", "v3", "version three");
     }
   }
 
   @Test
-  void anOlderWriterThatWinsTheHeadIsOverwrittenAfterTheRetry() {
+  void anOlderEventWrittenMeanwhileIsReplacedByTheSlowChange() {
     String name = newIndex();
     try (OpenSearchIndex slow = OpenSearchIndex.open(server.settings(name), DIM);
         OpenSearchIndex fast = OpenSearchIndex.open(server.settings(name), DIM)) {
@@ -181,8 +180,8 @@ class OpenSearchIndexTest extends IndexBackendContract {
 
   @Test
   void aSequencerRecordedUnderAWriterKeepsItsPassagesOut() {
-    // The other writer changes only the head's sequencer (same content): the slow writer's passages, written for
-    // the next generation, lose their head and must still go.
+    // The other writer changes only the head's sequencer (same content): the slow writer's passages belong to an
+    // older head and must go, while the passages the newest head shares with the first stay.
     String name = newIndex();
     try (OpenSearchIndex slow = OpenSearchIndex.open(server.settings(name), DIM);
         OpenSearchIndex fast = OpenSearchIndex.open(server.settings(name), DIM)) {
@@ -195,7 +194,7 @@ class OpenSearchIndexTest extends IndexBackendContract {
   }
 
   @Test
-  void aDeleteThatWinsTheHeadKeepsTheDocumentRemoved() {
+  void aNewerDeleteWrittenMeanwhileKeepsTheDocumentRemoved() {
     String name = newIndex();
     try (OpenSearchIndex slow = OpenSearchIndex.open(server.settings(name), DIM);
         OpenSearchIndex fast = OpenSearchIndex.open(server.settings(name), DIM)) {
@@ -267,47 +266,80 @@ class OpenSearchIndexTest extends IndexBackendContract {
   }
 
   @Test
-  void retriesRemoveWhatInterruptedWritesLeft() {
+  void readersNeverSeeWhatInterruptedWritesLeftAndRetriesRemoveIt() {
     String name = newIndex();
     try (OpenSearchIndex index = OpenSearchIndex.open(server.settings(name), DIM)) {
       index.write(List.of(doc("i.txt", "h1", "", 0, "first version")), Collections.singletonList("01"), NOW);
-      // A writer that died after its passages and before its head: generation 2, which no head names yet.
-      putPassage(name, "i.txt", "dead", 2, "stray passage");
-      // Its event is delivered again: the retry writes generation 2 under another token and removes the stray one.
-      assertEquals(ChangeOutcome.Status.INDEXED, index.write(List.of(doc("i.txt", "h2", "", 0, "second version")),
-          Collections.singletonList("02"), NOW).getFirst().status());
-      assertEquals(List.of("second version"), lexicalTexts(index, "stray leftover version"));
-
-      // A writer that died after its head and before its cleanup: the old version's passages remain.
-      putPassage(name, "i.txt", "old", 1, "leftover passage");
-      assertEquals(2, lexicalTexts(index, "stray leftover version").size());
-      // The re-delivered event changes nothing (stale now) but still cleans up.
+      String firstToken = tokenOfCurrent(name, "i.txt");
+      index.write(List.of(doc("i.txt", "h2", "", 0, "second version")), Collections.singletonList("02"), NOW);
+      // A writer that died after its head and before its cleanup: the first version's head and passages remain.
+      postHead(name, "i.txt", "01", firstToken, 1);
+      postPassage(name, "i.txt", firstToken, System.currentTimeMillis(), "leftover passage of the first version");
+      // A writer that died after its passages and before its head, long enough ago.
+      long longAgo = System.currentTimeMillis() - OpenSearchIndex.STRAY_AGE.toMillis() - 60_000;
+      postPassage(name, "i.txt", "dead", longAgo, "stray passage");
+      assertEquals(3, passageCount(name));
+      assertEquals(List.of("second version"), lexicalTexts(index, "stray leftover version"), "only the current one");
+      try (IndexView view = index.acquire()) {
+        assertEquals("h2", view.document("i.txt").orElseThrow().contentHash());
+        assertEquals(java.util.Optional.empty(), view.newerSequencer("i.txt", "02"),
+            "the re-delivered event must reach the write, which cleans up");
+      }
       assertEquals(ChangeOutcome.stale("i.txt", "02"), index.write(
           List.of(doc("i.txt", "h2", "", 0, "second version")), Collections.singletonList("02"), NOW).getFirst());
+      assertEquals(1, passageCount(name), "the leftover and the stray are gone");
       assertEquals(List.of("second version"), lexicalTexts(index, "stray leftover version"));
+      try (IndexView view = index.acquire()) {
+        assertEquals(java.util.Optional.of("02"), view.newerSequencer("i.txt", "02"), "clean: stale again");
+      }
     }
   }
 
   @Test
-  void aPassageOfANewerGenerationIsNeverCleanedUp() {
-    // Another writer's passages written for the next generation, its head not yet written: cleanups leave them.
+  void passagesWhoseHeadIsOnItsWayAreNeitherSeenNorRemoved() {
+    // Another writer's passages, its head not yet written: invisible to readers, left alone by cleanups.
     String name = newIndex();
     try (OpenSearchIndex index = OpenSearchIndex.open(server.settings(name), DIM)) {
       index.write(List.of(doc("g.txt", "h1", "", 0, "current version")), Collections.singletonList("01"), NOW);
-      putPassage(name, "g.txt", "inflight", 2, "inflight passage");
-      assertEquals(ChangeOutcome.Status.UNCHANGED, index.write(List.of(doc("g.txt", "h1", "", 0, "current version")),
-          Collections.singletonList(null), NOW).getFirst().status());
-      assertEquals(2, lexicalTexts(index, "inflight current").size());
+      postPassage(name, "g.txt", "inflight", System.currentTimeMillis(), "inflight passage");
+      index.write(List.of(doc("g.txt", "h2", "", 0, "next version")), Collections.singletonList("02"), NOW);
+      assertEquals(List.of("next version"), lexicalTexts(index, "inflight current next version"));
+      assertEquals(2, passageCount(name));
     }
   }
 
+  /** The write token of the current head of a document, read straight from the engine. */
+  private String tokenOfCurrent(String index, String documentId) {
+    String body = server.request("POST", "/" + index + "/_search", "{\"query\":{\"bool\":{\"filter\":["
+        + "{\"term\":{\"kind\":\"head\"}},{\"term\":{\"doc_id\":\"" + documentId + "\"}}]}}}").body();
+    java.util.regex.Matcher token = java.util.regex.Pattern.compile("\"token\":\"([0-9a-f]+)\"").matcher(body);
+    assertTrue(token.find(), body);
+    return token.group(1);
+  }
+
+  /** Appends a head the way a writer that stopped before its cleanup would have left it. */
+  private void postHead(String index, String documentId, String sequencer, String token, long generation) {
+    String json = String.format("{\"kind\":\"head\",\"doc_id\":\"%s\",\"content_hash\":\"h1\","
+        + "\"source_version\":\"\",\"origin\":\"\",\"indexed_at\":0,\"passages\":1,\"pages\":0,"
+        + "\"sequencer\":\"%s\",\"tombstone\":false,\"token\":\"%s\",\"generation\":%d,\"recorded_at\":0}",
+        documentId, sequencer, token, generation);
+    assertEquals(201, server.request("POST", "/" + index + "/_doc?refresh=true", json).status());
+  }
+
   /** Writes a passage the way a writer that stopped half-way would have left it. */
-  private void putPassage(String index, String documentId, String token, long generation, String text) {
+  private void postPassage(String index, String documentId, String token, long recordedAt, String text) {
     String json = String.format("{\"kind\":\"passage\",\"doc_id\":\"%s\",\"ordinal\":0,\"text\":\"%s\","
-        + "\"start\":0,\"end\":%d,\"token\":\"%s\",\"generation\":%d,\"vector\":[1,0,0,0]}",
-        documentId, text, text.length(), token, generation);
-    assertEquals(201, server.request("PUT", "/" + index + "/_doc/" + IndexLayout.passageId(documentId, token, 0)
-        + "?refresh=true", json).status());
+        + "\"start\":0,\"end\":%d,\"token\":\"%s\",\"recorded_at\":%d,\"vector\":[1,0,0,0]}",
+        documentId, text, text.length(), token, recordedAt);
+    assertEquals(201, server.request("POST", "/" + index + "/_doc?refresh=true", json).status());
+  }
+
+  private long passageCount(String index) {
+    server.request("POST", "/" + index + "/_refresh", null);
+    String body = server.request("GET", "/" + index + "/_count?q=kind:passage", null).body();
+    java.util.regex.Matcher count = java.util.regex.Pattern.compile("\"count\":(\\d+)").matcher(body);
+    assertTrue(count.find(), body);
+    return Long.parseLong(count.group(1));
   }
 
   private static List<String> lexicalTexts(IndexBackend index, String question) {
