@@ -1,5 +1,10 @@
 package dev.docqa.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
 
 /**
@@ -55,6 +60,17 @@ final class Corpus {
       document.append(text(Math.min(80, words - done))).append("\n\n");
     }
     return document.toString();
+  }
+
+  /** Writes {@linkplain #document a document} of {@code words} words to {@code folder/name}; returns its path. */
+  Path writeDocument(Path folder, String name, int words) {
+    Path file = folder.resolve(name);
+    try {
+      Files.createDirectories(folder);
+      return Files.writeString(file, document(words), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
   }
 
   String question() {

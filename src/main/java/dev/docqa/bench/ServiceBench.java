@@ -18,10 +18,6 @@ import dev.docqa.service.DocumentSource;
 import dev.docqa.service.IngestOutcome;
 import dev.docqa.storage.ObjectStore;
 import dev.docqa.storage.ObjectStores;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,7 +56,7 @@ final class ServiceBench {
   Figures run(Corpus corpus) {
     List<Path> documents = new ArrayList<>();
     for (int d = 0; d <= sizes.documents(); d++) { // document 0 warms up
-      documents.add(write("doc-" + d + ".txt", corpus.document(sizes.documentWords())));
+      documents.add(corpus.writeDocument(workDir.resolve("documents"), "doc-" + d + ".txt", sizes.documentWords()));
     }
     try (ObjectStore store = ObjectStores.open(settings.storage());
         DocQaService service = DocQaService.open(settings, store, resolver)) {
@@ -166,15 +162,6 @@ final class ServiceBench {
     return json;
   }
 
-  private Path write(String name, String text) {
-    Path file = workDir.resolve("documents").resolve(name);
-    try {
-      Files.createDirectories(file.getParent());
-      return Files.writeString(file, text, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
-  }
 
   private static String id(Path document) {
     return document.getFileName().toString();

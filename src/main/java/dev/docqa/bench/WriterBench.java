@@ -16,11 +16,7 @@ import dev.docqa.service.IndexBackends;
 import dev.docqa.service.IngestOutcome;
 import dev.docqa.storage.ObjectStore;
 import dev.docqa.storage.ObjectStores;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,11 +66,13 @@ final class WriterBench {
   ObjectNode run(Corpus corpus) {
     List<Path> documents = new ArrayList<>();
     for (int d = 0; d < sizes.writerDocuments(); d++) {
-      documents.add(write("doc-" + d + ".txt", corpus.document(sizes.writerDocumentWords())));
+      documents.add(corpus.writeDocument(workDir.resolve("documents"), "doc-" + d + ".txt",
+          sizes.writerDocumentWords()));
     }
     List<Path> warmUps = new ArrayList<>();
     for (int w = 0; w < sizes.writerCounts().getLast(); w++) {
-      warmUps.add(write("warm-up-" + w + ".txt", corpus.document(sizes.writerDocumentWords())));
+      warmUps.add(corpus.writeDocument(workDir.resolve("documents"), "warm-up-" + w + ".txt",
+          sizes.writerDocumentWords()));
     }
     ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("documents", documents.size());
@@ -224,13 +222,4 @@ final class WriterBench {
     }
   }
 
-  private Path write(String name, String text) {
-    Path file = workDir.resolve("documents").resolve(name);
-    try {
-      Files.createDirectories(file.getParent());
-      return Files.writeString(file, text, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
-  }
 }

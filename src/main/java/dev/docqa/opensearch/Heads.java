@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.SortOrder;
@@ -85,15 +86,30 @@ final class Heads {
     return group.stream().min(HeadSource.NEWEST_FIRST).orElseThrow();
   }
 
-  /** All heads {@code query} matches, by document id (then generation, token), page by page. */
+  /** All heads {@code query} matches, by document id (then generation, token). */
   private void scan(Query query, boolean missingIsEmpty, Consumer<HeadSource.Stored> consumer) {
+    pages(query, PAGE, missingIsEmpty, page -> {
+      page.forEach(consumer);
+      return true;
+    });
+  }
+
+  /**
+   * Hands the heads {@code query} matches to {@code page}, {@code size} at a time, by document id (then generation,
+   * token), while it returns {@code true}; none when the index is missing.
+   */
+  void pages(Query query, int size, Predicate<List<HeadSource.Stored>> page) {
+    pages(query, size, true, page);
+  }
+
+  private void pages(Query query, int size, boolean missingIsEmpty, Predicate<List<HeadSource.Stored>> page) {
     List<FieldValue> after = null;
     while (true) {
       List<FieldValue> from = after;
-      SearchResponse<HeadSource> page;
+      SearchResponse<HeadSource> response;
       try {
-        page = calls.run("reading document heads", () -> client.search(s -> {
-          s.index(index).size(PAGE).query(query)
+        response = calls.run("reading document heads", () -> client.search(s -> {
+          s.index(index).size(size).query(query)
               .sort(o -> o.field(f -> f.field(IndexLayout.DOC_ID).order(SortOrder.Asc)))
               .sort(o -> o.field(f -> f.field(IndexLayout.GENERATION).order(SortOrder.Asc)))
               .sort(o -> o.field(f -> f.field(IndexLayout.TOKEN).order(SortOrder.Asc)));
@@ -105,11 +121,9 @@ final class Heads {
         }
         throw e;
       }
-      List<Hit<HeadSource>> hits = page.hits().hits();
-      for (Hit<HeadSource> hit : hits) {
-        consumer.accept(new HeadSource.Stored(hit.id(), hit.source()));
-      }
-      if (hits.size() < PAGE) {
+      List<Hit<HeadSource>> hits = response.hits().hits();
+      List<HeadSource.Stored> heads = hits.stream().map(hit -> new HeadSource.Stored(hit.id(), hit.source())).toList();
+      if (!page.test(heads) || hits.size() < size) {
         return;
       }
       after = hits.getLast().sort();

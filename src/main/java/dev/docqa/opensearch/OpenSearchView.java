@@ -218,38 +218,19 @@ final class OpenSearchView implements IndexView {
     filters.add(IndexLayout.term(IndexLayout.ORIGIN, origin));
     Query candidates = Query.of(q -> q.bool(b -> b.filter(filters)
         .mustNot(IndexLayout.term(IndexLayout.DOC_ID, documentId))));
-    List<FieldValue> after = null;
-    while (true) {
-      List<FieldValue> from = after;
-      SearchResponse<HeadSource> page;
-      try {
-        page = calls.run("looking up documents by origin", () -> client.search(s -> {
-          s.index(settings.index()).size(ORIGIN_PAGE).query(candidates)
-              .sort(o -> o.field(f -> f.field(IndexLayout.DOC_ID).order(SortOrder.Asc)))
-              .sort(o -> o.field(f -> f.field(IndexLayout.GENERATION).order(SortOrder.Asc)))
-              .sort(o -> o.field(f -> f.field(IndexLayout.TOKEN).order(SortOrder.Asc)));
-          return from == null ? s : s.searchAfter(from);
-        }, HeadSource.class));
-      } catch (Calls.Rejected e) {
-        if (e.missingIndex()) {
-          return Optional.empty();
-        }
-        throw e;
-      }
-      List<Hit<HeadSource>> hits = page.hits().hits();
+    List<String> found = new ArrayList<>(1);
+    heads.pages(candidates, ORIGIN_PAGE, page -> {
       // A head with the origin may be a replaced version: the document's current head decides.
       Map<String, List<HeadSource.Stored>> current =
-          heads.of(hits.stream().map(hit -> hit.source().documentId()).toList());
-      Optional<String> found = new TreeMap<>(current).values().stream()
+          heads.of(page.stream().map(head -> head.source().documentId()).toList());
+      new TreeMap<>(current).values().stream()
           .map(list -> list.getFirst().source())
           .filter(head -> !head.tombstone() && origin.equals(head.origin()))
-          .map(HeadSource::documentId)
-          .findFirst();
-      if (found.isPresent() || hits.size() < ORIGIN_PAGE) {
-        return found;
-      }
-      after = hits.getLast().sort();
-    }
+          .findFirst()
+          .ifPresent(head -> found.add(head.documentId()));
+      return found.isEmpty();
+    });
+    return found.stream().findFirst();
   }
 
   @Override

@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.docqa.config.DocqaSettings;
 import dev.docqa.eval.SquadScoring;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,17 +33,8 @@ class CommandLineEndToEndTest {
 
   @TempDir Path index;
 
-  record Run(int exitCode, String out, String err) {}
-
   private static Run docqa(List<String> args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = new Main(new CoreBackend(), DocqaSettings.defaults(), o, e).run(args.toArray(String[]::new));
-    }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return Run.docqa(args.toArray(String[]::new));
   }
 
   private Run docqaOnTempIndex(String... args) {

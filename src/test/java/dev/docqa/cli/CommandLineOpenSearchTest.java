@@ -12,10 +12,7 @@ import dev.docqa.opensearch.OpenSearchServer;
 import dev.docqa.reading.Answer;
 import dev.docqa.service.AskRequest;
 import dev.docqa.service.DocQa;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,19 +43,6 @@ class CommandLineOpenSearchTest {
     indexes.forEach(server::deleteIndex);
   }
 
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run docqa(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = new Main(new CoreBackend(), DocqaSettings.defaults(), o, e).run(args);
-    }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   /** A new OpenSearch index location, deleted after the test. */
   private String openSearchIndex() {
     String name = OpenSearchServer.uniqueIndexName("cli");
@@ -74,31 +58,31 @@ class CommandLineOpenSearchTest {
   @Test
   void ingestListAskAndDeleteOnOpenSearch() throws IOException {
     String index = openSearchIndex();
-    Run ingest = docqa("ingest", "samples/documents", "--index", index);
+    Run ingest = Run.docqa("ingest", "samples/documents", "--index", index);
     assertEquals(Main.EXIT_OK, ingest.exitCode(), ingest.err());
     assertTrue(ingest.out().matches("(?s)6 files: 6 indexed, 0 unchanged, 0 failed; [1-9]\\d* passages.*"),
         ingest.out());
 
-    Run list = docqa("list", "--index", index, "--json");
+    Run list = Run.docqa("list", "--index", index, "--json");
     assertEquals(Main.EXIT_OK, list.exitCode(), list.err());
     JsonNode documents = new ObjectMapper().readTree(list.out()).get("documents");
     assertEquals(6, documents.size(), list.out());
 
     String[] sample = samples().getFirst();
-    Run ask = docqa("ask", sample[0], "--index", index, "--json");
+    Run ask = Run.docqa("ask", sample[0], "--index", index, "--json");
     assertEquals(Main.EXIT_OK, ask.exitCode(), ask.err());
     JsonNode answer = new ObjectMapper().readTree(ask.out());
     assertEquals(sample[2], answer.get("document").asText(), ask.out());
     assertTrue(answer.get("answer").asText().contains(sample[1]), ask.out());
 
-    Run delete = docqa("delete", sample[2], "--index", index);
+    Run delete = Run.docqa("delete", sample[2], "--index", index);
     assertEquals(Main.EXIT_OK, delete.exitCode(), delete.err());
-    Run after = docqa("ask", sample[0], "--index", index, "--json");
+    Run after = Run.docqa("ask", sample[0], "--index", index, "--json");
     assertEquals(Main.EXIT_OK, after.exitCode(), after.err());
     assertFalse(after.out().contains("\"document\":\"" + sample[2] + "\""), "a deleted document is not cited: "
         + after.out());
 
-    Run again = docqa("ingest", "samples/documents", "--index", index);
+    Run again = Run.docqa("ingest", "samples/documents", "--index", index);
     assertEquals(Main.EXIT_OK, again.exitCode(), again.err());
     assertTrue(again.out().startsWith("6 files: 1 indexed, 5 unchanged, 0 failed"), again.out());
   }
@@ -111,10 +95,10 @@ class CommandLineOpenSearchTest {
   @Test
   void reindexedToOpenSearchEveryQuestionGetsTheSameAnswer() throws Exception {
     Path embedded = dir.resolve("embedded");
-    Run ingest = docqa("ingest", "samples/documents", "--index", embedded.toString());
+    Run ingest = Run.docqa("ingest", "samples/documents", "--index", embedded.toString());
     assertEquals(Main.EXIT_OK, ingest.exitCode(), ingest.err());
     String index = openSearchIndex();
-    Run reindex = docqa("reindex", "--from", embedded.toString(), "--to", index, "--json");
+    Run reindex = Run.docqa("reindex", "--from", embedded.toString(), "--to", index, "--json");
     assertEquals(Main.EXIT_OK, reindex.exitCode(), reindex.err());
     JsonNode copied = new ObjectMapper().readTree(reindex.out());
     assertEquals(6, copied.get("documents").asInt(), reindex.out());
@@ -138,20 +122,20 @@ class CommandLineOpenSearchTest {
     assertEquals(List.of(), differences);
 
     Path back = dir.resolve("back");
-    Run home = docqa("reindex", "--from", index, "--to", back.toString());
+    Run home = Run.docqa("reindex", "--from", index, "--to", back.toString());
     assertEquals(Main.EXIT_OK, home.exitCode(), home.err());
     assertTrue(home.out().startsWith("copied 6 documents"), home.out());
-    assertEquals(docqa("list", "--index", embedded.toString(), "--json").out(),
-        docqa("list", "--index", back.toString(), "--json").out());
+    assertEquals(Run.docqa("list", "--index", embedded.toString(), "--json").out(),
+        Run.docqa("list", "--index", back.toString(), "--json").out());
   }
 
   /** Open-mode eval on OpenSearch scores as on a temporary embedded index, and refuses an index that holds documents. */
   @Test
   void evalOnOpenSearchScoresAsOnTheEmbeddedIndex() throws IOException {
     String index = openSearchIndex();
-    Run remote = docqa("eval", "samples/squad-sample.json", "--index", index, "--json");
+    Run remote = Run.docqa("eval", "samples/squad-sample.json", "--index", index, "--json");
     assertEquals(Main.EXIT_OK, remote.exitCode(), remote.err());
-    Run local = docqa("eval", "samples/squad-sample.json", "--json");
+    Run local = Run.docqa("eval", "samples/squad-sample.json", "--json");
     assertEquals(Main.EXIT_OK, local.exitCode(), local.err());
     JsonNode a = new ObjectMapper().readTree(local.out());
     JsonNode b = new ObjectMapper().readTree(remote.out());
@@ -160,24 +144,24 @@ class CommandLineOpenSearchTest {
     }
     assertEquals(a.get("recall_at_k"), b.get("recall_at_k"));
 
-    Run again = docqa("eval", "samples/squad-sample.json", "--index", index);
+    Run again = Run.docqa("eval", "samples/squad-sample.json", "--index", index);
     assertEquals(Main.EXIT_FAILURE, again.exitCode(), again.out());
     assertTrue(again.err().contains("holds documents: name a new index"), again.err());
   }
 
   @Test
   void badOrUnreachableOpenSearchLocationsAreOneLineErrors() {
-    Run malformed = docqa("list", "--index", "opensearch+ftp://127.0.0.1/x");
+    Run malformed = Run.docqa("list", "--index", "opensearch+ftp://127.0.0.1/x");
     assertEquals(Main.EXIT_USAGE, malformed.exitCode());
     assertTrue(malformed.err().startsWith("docqa list: "), malformed.err());
     assertFalse(malformed.err().contains("\tat "), "no stack trace: " + malformed.err());
 
-    Run down = docqa("list", "--index", "opensearch+http://127.0.0.1:1/docqa");
+    Run down = Run.docqa("list", "--index", "opensearch+http://127.0.0.1:1/docqa");
     assertEquals(Main.EXIT_FAILURE, down.exitCode());
     assertEquals(1, down.err().lines().count(), down.err());
     assertTrue(down.err().contains("127.0.0.1:1"), "names the endpoint: " + down.err());
 
-    Run same = docqa("reindex", "--from", "opensearch+http://127.0.0.1:1/a", "--to", "opensearch+http://127.0.0.1:1/a");
+    Run same = Run.docqa("reindex", "--from", "opensearch+http://127.0.0.1:1/a", "--to", "opensearch+http://127.0.0.1:1/a");
     assertEquals(Main.EXIT_USAGE, same.exitCode(), same.err());
   }
 }

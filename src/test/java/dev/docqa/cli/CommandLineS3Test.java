@@ -12,10 +12,7 @@ import dev.docqa.storage.ObjectInfo;
 import dev.docqa.storage.ObjectStore;
 import dev.docqa.storage.S3ObjectStore;
 import dev.docqa.storage.S3ProxyServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,21 +51,12 @@ class CommandLineS3Test {
     server.close();
   }
 
-  record Run(int exitCode, String out, String err) {}
-
   private Run docqa(String... args) {
     // Only the local cache and the S3 connection matter: --index replaces the location.
     StorageSettings storage = new StorageSettings(local.resolve("unused").toString(), local.resolve("cache"),
         Duration.ZERO, StorageSettings.DEFAULT_DOCUMENT_PREFIX, StorageSettings.DEFAULT_INDEX_PREFIX,
         StorageSettings.DEFAULT_GC_GRACE, server.endpoint().toString(), S3ProxyServer.REGION, true);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = new Main(new CoreBackend(), DocqaSettings.defaults().withStorage(storage), o, e).run(args);
-    }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return Run.of(new CoreBackend(), DocqaSettings.defaults().withStorage(storage), args);
   }
 
   @Test

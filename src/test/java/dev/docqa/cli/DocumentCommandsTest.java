@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.docqa.config.DocqaSettings;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,23 +26,10 @@ class DocumentCommandsTest {
 
   @TempDir Path work;
 
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run docqa(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = new Main(new CoreBackend(), DocqaSettings.defaults(), o, e).run(args);
-    }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   private Run onIndex(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--index", work.resolve("data").toString()));
-    return docqa(all.toArray(String[]::new));
+    return Run.docqa(all.toArray(String[]::new));
   }
 
   private Path write(String relative, String text) throws IOException {
@@ -128,7 +111,7 @@ class DocumentCommandsTest {
     for (String[] args : List.of(new String[] {"ask", "Who?", "--index", missing.toString()},
         new String[] {"list", "--index", missing.toString()},
         new String[] {"delete", "x.txt", "--index", missing.toString()})) {
-      Run run = docqa(args);
+      Run run = Run.docqa(args);
       assertEquals(Main.EXIT_FAILURE, run.exitCode(), run.err());
       assertTrue(run.err().contains("no index at " + missing), run.err());
       assertFalse(Files.exists(missing), "a read-only command created " + missing);
@@ -137,14 +120,14 @@ class DocumentCommandsTest {
 
   @Test
   void askTakesTheApiOptionsAndItsQuestionRules() throws IOException {
-    Run version = docqa("--version");
+    Run version = Run.docqa("--version");
     assertEquals(Main.EXIT_OK, version.exitCode());
     assertTrue(version.out().matches("docqa \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\n"), version.out());
 
-    Run symbols = docqa("ask", "???", "--index", work.toString());
+    Run symbols = Run.docqa("ask", "???", "--index", work.toString());
     assertEquals(Main.EXIT_USAGE, symbols.exitCode());
     assertTrue(symbols.err().contains("question must contain a letter or digit"), symbols.err());
-    assertTrue(docqa("ask", "Who?", "--max-answer-length", "0").err().contains("max_answer_length must be in [1, 200]"));
+    assertTrue(Run.docqa("ask", "Who?", "--max-answer-length", "0").err().contains("max_answer_length must be in [1, 200]"));
 
     // Junk named .pdf is refused, as the docs say; a real PDF is read through --context with its pages.
     Path junk = write("junk/fake.pdf", "junk");
@@ -153,7 +136,7 @@ class DocumentCommandsTest {
     assertTrue(fake.out().startsWith("1 file: 0 indexed, 0 unchanged, 1 failed; 0 passages in "), fake.out());
     assertTrue(fake.err().contains("named as application/pdf but the content is not one"), fake.err());
     Path pdf = Path.of("samples/documents/port-ellery-harbour-report.pdf");
-    Run context = docqa("ask", "Who is the harbour master?", "--context", pdf.toString(), "--json",
+    Run context = Run.docqa("ask", "Who is the harbour master?", "--context", pdf.toString(), "--json",
         "--alternatives", "1", "--max-answer-length", "30");
     assertEquals(Main.EXIT_OK, context.exitCode(), context.err());
     JsonNode answer = JSON.readTree(context.out());

@@ -16,10 +16,7 @@ import dev.docqa.service.AskRequest;
 import dev.docqa.service.AskResult;
 import dev.docqa.service.DocQa;
 import dev.docqa.service.IngestOutcome;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,21 +37,8 @@ class MainTest {
 
   private final RecordingBackend backend = new RecordingBackend();
 
-  record Run(int exitCode, String out, String err) {
-    List<String> errLines() {
-      return err.lines().toList();
-    }
-  }
-
   private Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = new Main(backend, DocqaSettings.defaults(), o, e).run(args);
-    }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return Run.of(backend, DocqaSettings.defaults(), args);
   }
 
   @Test

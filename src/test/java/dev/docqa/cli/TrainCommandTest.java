@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.config.DocqaSettings;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,22 +28,13 @@ class TrainCommandTest {
 
   @TempDir Path temp;
 
-  record Run(int exitCode, String out, String err) {}
-
   private Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      Backend unused = settings -> {
-        throw new AssertionError("train opens no index");
-      };
-      DocqaSettings defaults = DocqaSettings.defaults().withStorage(
-          SettingsFlags.dataFolder(temp.resolve("data"), DocqaSettings.defaults().storage(), java.time.Duration.ZERO));
-      code = new Main(unused, defaults, o, e).run(args);
-    }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    Backend unused = settings -> {
+      throw new AssertionError("train opens no index");
+    };
+    DocqaSettings defaults = DocqaSettings.defaults().withStorage(
+        SettingsFlags.dataFolder(temp.resolve("data"), DocqaSettings.defaults().storage(), java.time.Duration.ZERO));
+    return Run.of(unused, defaults, args);
   }
 
   private Path squad(String name, String json) throws IOException {

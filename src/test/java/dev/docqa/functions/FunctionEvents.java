@@ -1,5 +1,6 @@
 package dev.docqa.functions;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.docqa.config.RetrieverMode;
 import dev.docqa.config.StorageSettings;
+import dev.docqa.document.Passage;
+import dev.docqa.index.EmptyIndexException;
+import dev.docqa.service.DocQa;
 import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,6 +32,22 @@ final class FunctionEvents {
       "passage", "alternatives", "timings_ms");
 
   private FunctionEvents() {}
+
+  /** Posts an event to the exported {@code ingest} function; returns the SQS messages it asks to retry. */
+  static List<String> postIngestEvent(String event) {
+    return given().contentType("application/json").body(event).when().post().then().statusCode(200)
+        .extract().jsonPath().getList("batchItemFailures.itemIdentifier", String.class);
+  }
+
+  /** The passages of {@code documentId} that docqa's BM25 retrieval finds for {@code words}; none in an empty index. */
+  static List<Passage> retrievedPassages(DocQa docQa, String documentId, String words) {
+    try {
+      return docQa.retrieve(words, 100, RetrieverMode.BM25).stream()
+          .filter(p -> p.documentId().equals(documentId)).toList();
+    } catch (EmptyIndexException e) {
+      return List.of(); // every document deleted (when a test runs first): nothing to find, by design
+    }
+  }
 
   /** The key of a document in an S3 notification: under the store's prefix, URL-encoded with {@code +} for spaces. */
   static String eventKey(String documentId) {

@@ -3,23 +3,22 @@ package dev.docqa.functions;
 import static dev.docqa.functions.FunctionEvents.JSON;
 import static dev.docqa.functions.FunctionEvents.assertProvenance;
 import static dev.docqa.functions.FunctionEvents.created;
+import static dev.docqa.functions.FunctionEvents.postIngestEvent;
 import static dev.docqa.functions.FunctionEvents.removed;
+import static dev.docqa.functions.FunctionEvents.retrievedPassages;
 import static dev.docqa.functions.FunctionEvents.s3Event;
 import static dev.docqa.functions.FunctionEvents.sqsEvent;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.docqa.config.DocqaSettings;
-import dev.docqa.config.RetrieverMode;
 import dev.docqa.config.StorageSettings;
 import dev.docqa.document.Passage;
 import dev.docqa.events.EventFilter;
 import dev.docqa.events.EventReconciler;
 import dev.docqa.indexing.PassageWrites;
 import dev.docqa.models.ModelResolver;
-import dev.docqa.index.EmptyIndexException;
 import dev.docqa.replication.IndexReplica;
 import dev.docqa.replication.IndexSnapshot;
 import dev.docqa.service.AnswerView;
@@ -103,21 +102,7 @@ class IngestFunctionTest {
     store.put(StorageSettings.DEFAULT_DOCUMENT_PREFIX + documentId, text.getBytes(StandardCharsets.UTF_8), PutCondition.NONE);
   }
 
-  /** Posts an event to the exported {@code ingest} function; returns the SQS messages it asks to retry. */
-  private static List<String> post(String event) {
-    return given().contentType("application/json").body(event).when().post().then().statusCode(200)
-        .extract().jsonPath().getList("batchItemFailures.itemIdentifier", String.class);
-  }
 
-  /** The indexed passages of {@code documentId} that BM25 finds for {@code words}. */
-  private List<Passage> passagesOf(String documentId, String words) {
-    try {
-      return docQa.retrieve(words, 100, RetrieverMode.BM25).stream()
-          .filter(p -> p.documentId().equals(documentId)).toList();
-    } catch (EmptyIndexException e) {
-      return List.of(); // every document deleted (when this test runs first): nothing to find, by design
-    }
-  }
 
   /** What a fresh reader (its own empty cache) opens: the published generation and which documents it holds. */
   private record Published(long generation, Map<String, Boolean> documents) {}
@@ -151,7 +136,7 @@ class IngestFunctionTest {
     String text = "Keeper's log, Varnholm Light. Ansel Brekke trimmed the wick at dusk 🌊 and wound the clockwork "
         + "at midnight. The fog signal sounded for nine hours on the twelfth of March.";
     upload(id, text);
-    assertEquals(List.of(), post(s3Event(created(id, "0055AED6DCD90281E5"))));
+    assertEquals(List.of(), postIngestEvent(s3Event(created(id, "0055AED6DCD90281E5"))));
 
     AnswerView view = ask.ask(question("Who trimmed the wick at dusk?", "logs/"));
     assertEquals(id, view.best().document(), "the key was URL-decoded: + is a space");
@@ -167,8 +152,8 @@ class IngestFunctionTest {
     Map<String, String> messages = new LinkedHashMap<>();
     messages.put("m-good", s3Event(created("sqs/good.txt", "01")));
     messages.put("m-malformed", "{\"Records\": not json");
-    assertEquals(List.of("m-malformed"), post(sqsEvent(messages)));
-    assertEquals(1, passagesOf("sqs/good.txt", "ferry Morwenna Tuesday").size());
+    assertEquals(List.of("m-malformed"), postIngestEvent(sqsEvent(messages)));
+    assertEquals(1, retrievedPassages(docQa, "sqs/good.txt", "ferry Morwenna Tuesday").size());
   }
 
   /**
@@ -189,7 +174,7 @@ class IngestFunctionTest {
     messages.put("7b9c1f7e-3d0e-4c51-9d8a-1b2c3d4e5f60", FunctionEvents.snsEnvelope(s3Event(created("batch/sns.txt",
         "0100"))));
 
-    assertEquals(List.of("7b9c1f7e-3d0e-4c51-9d8a-1b2c3d4e5f60"), post(sqsEvent(messages)),
+    assertEquals(List.of("7b9c1f7e-3d0e-4c51-9d8a-1b2c3d4e5f60"), postIngestEvent(sqsEvent(messages)),
         "the SNS-wrapped message is retried, not acknowledged");
 
     assertEquals(new Published(before + 1, Map.of("batch/a.txt", true, "batch/b.txt", true, "batch/sns.txt", false)),
@@ -200,12 +185,12 @@ class IngestFunctionTest {
   void aReplacedDocumentKeepsOnlyItsNewPassages() {
     String id = "replace/ledger.txt";
     upload(id, "The quartermaster of the Zephyr kept a green ledger of cargo.");
-    assertEquals(List.of(), post(s3Event(created(id, "0100"))));
-    assertEquals(1, passagesOf(id, "quartermaster Zephyr").size());
+    assertEquals(List.of(), postIngestEvent(s3Event(created(id, "0100"))));
+    assertEquals(1, retrievedPassages(docQa, id, "quartermaster Zephyr").size());
 
     upload(id, "The purser of the Halcyon kept a crimson ledger of passengers.");
-    assertEquals(List.of(), post(s3Event(created(id, "0200"))));
-    List<Passage> passages = passagesOf(id, "ledger quartermaster Zephyr purser Halcyon");
+    assertEquals(List.of(), postIngestEvent(s3Event(created(id, "0200"))));
+    List<Passage> passages = retrievedPassages(docQa, id, "ledger quartermaster Zephyr purser Halcyon");
     assertEquals(1, passages.size(), "the old passages are gone: " + passages);
     assertTrue(passages.getFirst().text().contains("Halcyon"), passages.toString());
   }
@@ -214,12 +199,12 @@ class IngestFunctionTest {
   void aRemovedObjectIsDeletedFromTheIndex() {
     String id = "remove/tide-table.txt";
     upload(id, "Tide table of Port Ellery: high water at 06:12 and 18:40.");
-    assertEquals(List.of(), post(s3Event(created(id, "0A"))));
-    assertEquals(1, passagesOf(id, "tide table high water").size());
+    assertEquals(List.of(), postIngestEvent(s3Event(created(id, "0A"))));
+    assertEquals(1, retrievedPassages(docQa, id, "tide table high water").size());
 
     store.delete(StorageSettings.DEFAULT_DOCUMENT_PREFIX + id);
-    assertEquals(List.of(), post(s3Event(removed(id, "0B"))));
-    assertEquals(List.of(), passagesOf(id, "tide table high water"));
+    assertEquals(List.of(), postIngestEvent(s3Event(removed(id, "0B"))));
+    assertEquals(List.of(), retrievedPassages(docQa, id, "tide table high water"));
   }
 
   /**
@@ -232,23 +217,23 @@ class IngestFunctionTest {
     String id = "order/buoy.txt";
     String words = "bell buoy Skerry";
     upload(id, "The bell buoy off Skerry Point rings in a westerly swell.");
-    assertEquals(List.of(), post(s3Event(created(id, "0010"))));
-    assertEquals(1, passagesOf(id, words).size());
+    assertEquals(List.of(), postIngestEvent(s3Event(created(id, "0010"))));
+    assertEquals(1, retrievedPassages(docQa, id, words).size());
 
     store.delete(StorageSettings.DEFAULT_DOCUMENT_PREFIX + id);
-    assertEquals(List.of(), post(s3Event(created(id, "0010"))));
-    assertEquals(1, passagesOf(id, words).size(), "the duplicate was dropped, not reconciled");
+    assertEquals(List.of(), postIngestEvent(s3Event(created(id, "0010"))));
+    assertEquals(1, retrievedPassages(docQa, id, words).size(), "the duplicate was dropped, not reconciled");
 
-    assertEquals(List.of(), post(s3Event(removed(id, "0030"))));
-    assertEquals(List.of(), passagesOf(id, words), "the newer removal applies");
+    assertEquals(List.of(), postIngestEvent(s3Event(removed(id, "0030"))));
+    assertEquals(List.of(), retrievedPassages(docQa, id, words), "the newer removal applies");
 
     upload(id, "The bell buoy off Skerry Point was moved in 1931.");
-    assertEquals(List.of(), post(s3Event(created(id, "0020"))));
-    assertEquals(List.of(), passagesOf(id, words), "the late creation (older than the removal) was dropped");
+    assertEquals(List.of(), postIngestEvent(s3Event(created(id, "0020"))));
+    assertEquals(List.of(), retrievedPassages(docQa, id, words), "the late creation (older than the removal) was dropped");
 
     // One batch, reordered: only its newest event counts, and the store decides (the object is there).
-    assertEquals(List.of(), post(s3Event(created(id, "0050"), removed(id, "0040"))));
-    List<Passage> passages = passagesOf(id, words);
+    assertEquals(List.of(), postIngestEvent(s3Event(created(id, "0050"), removed(id, "0040"))));
+    List<Passage> passages = retrievedPassages(docQa, id, words);
     assertEquals(1, passages.size());
     assertTrue(passages.getFirst().text().contains("1931"), passages.toString());
   }
@@ -260,8 +245,8 @@ class IngestFunctionTest {
         FunctionEvents.eventKey("ignored/a.txt"), "01");
     String otherPrefix = S3EventsTest.s3Record("ObjectCreated:Put", S3ProxyResource.BUCKET,
         S3ProxyResource.STORE_PREFIX + "index/manifests/0000000000000000001", "01");
-    assertEquals(List.of(), post(s3Event(otherBucket, otherPrefix)));
-    assertEquals(List.of(), passagesOf("ignored/a.txt", "hamlet Quillon Cove"));
+    assertEquals(List.of(), postIngestEvent(s3Event(otherBucket, otherPrefix)));
+    assertEquals(List.of(), retrievedPassages(docQa, "ignored/a.txt", "hamlet Quillon Cove"));
   }
 
   /**
@@ -285,7 +270,7 @@ class IngestFunctionTest {
 
     String manifests = settings.storage().indexPrefix() + "manifests/";
     otherStore.onceBeforePutting(key -> key.startsWith(manifests),
-        () -> assertEquals(List.of(), post(s3Event(created(ids.get(0), "01")))));
+        () -> assertEquals(List.of(), postIngestEvent(s3Event(created(ids.get(0), "01")))));
     assertEquals(List.of(), handleIn(other, s3Event(created(ids.get(1), "01"))));
     assertEquals(new Published(before + 2, Map.of(ids.get(0), true, ids.get(1), true)),
         published(ids.subList(0, 2)), "the other container lost the race for its manifest, rebased and published");
@@ -296,7 +281,7 @@ class IngestFunctionTest {
       Future<?> viaFunction = pool.submit(() -> {
         start.await();
         for (int i = 2; i < ids.size(); i += 2) {
-          assertEquals(List.of(), post(s3Event(created(ids.get(i), "01"))));
+          assertEquals(List.of(), postIngestEvent(s3Event(created(ids.get(i), "01"))));
         }
         return null;
       });
@@ -319,7 +304,7 @@ class IngestFunctionTest {
     assertEquals(expected, after.documents(), "no document lost");
     assertEquals(before + ids.size(), after.generation(), "one published generation per document");
     for (int i = 0; i < ids.size(); i++) {
-      assertEquals(1, passagesOf(ids.get(i), words.get(i)).size(), "exactly once: " + ids.get(i));
+      assertEquals(1, retrievedPassages(docQa, ids.get(i), words.get(i)).size(), "exactly once: " + ids.get(i));
     }
   }
 
@@ -338,7 +323,7 @@ class IngestFunctionTest {
     String kept = "crash/kept.txt";
     String doomed = "crash/doomed.txt";
     upload(kept, "The signal station at Hallow Ness opened in 1902.");
-    assertEquals(List.of(), post(s3Event(created(kept, "01"))));
+    assertEquals(List.of(), postIngestEvent(s3Event(created(kept, "01"))));
     upload(doomed, "The signal station at Hallow Ness closed in 1977.");
     long generation = published(List.of()).generation();
     int files = store.list(settings.storage().indexPrefix() + "files/").size();
@@ -356,11 +341,11 @@ class IngestFunctionTest {
     assertTrue(store.list(settings.storage().indexPrefix() + "files/").size() > files, "files were uploaded");
     assertEquals(new Published(generation, Map.of(kept, true, doomed, false)), published(List.of(kept, doomed)),
         "a fresh reader opens the previous index");
-    assertEquals(1, passagesOf(kept, "signal station Hallow Ness").size(), "this container reads the old index");
-    assertEquals(List.of(), passagesOf(doomed, "signal station Hallow Ness"));
+    assertEquals(1, retrievedPassages(docQa, kept, "signal station Hallow Ness").size(), "this container reads the old index");
+    assertEquals(List.of(), retrievedPassages(docQa, doomed, "signal station Hallow Ness"));
 
     otherStore.heal();
-    assertEquals(List.of(), post(sqsEvent(Map.of("m-doomed", notification))), "the redelivery completes");
+    assertEquals(List.of(), postIngestEvent(sqsEvent(Map.of("m-doomed", notification))), "the redelivery completes");
     assertEquals(new Published(generation + 1, Map.of(kept, true, doomed, true)), published(List.of(kept, doomed)));
   }
 }

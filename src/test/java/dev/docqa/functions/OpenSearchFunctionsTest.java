@@ -3,19 +3,18 @@ package dev.docqa.functions;
 import static dev.docqa.functions.FunctionEvents.JSON;
 import static dev.docqa.functions.FunctionEvents.assertProvenance;
 import static dev.docqa.functions.FunctionEvents.created;
+import static dev.docqa.functions.FunctionEvents.postIngestEvent;
 import static dev.docqa.functions.FunctionEvents.removed;
+import static dev.docqa.functions.FunctionEvents.retrievedPassages;
 import static dev.docqa.functions.FunctionEvents.s3Event;
 import static dev.docqa.functions.FunctionEvents.sqsEvent;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.docqa.config.DocqaSettings;
-import dev.docqa.config.RetrieverMode;
 import dev.docqa.config.StorageSettings;
 import dev.docqa.document.Passage;
-import dev.docqa.index.EmptyIndexException;
 import dev.docqa.opensearch.OpenSearchSettings;
 import dev.docqa.service.AnswerView;
 import dev.docqa.service.DocQa;
@@ -65,21 +64,7 @@ class OpenSearchFunctionsTest {
     store.delete(StorageSettings.DEFAULT_DOCUMENT_PREFIX + documentId);
   }
 
-  /** Posts an event to the exported {@code ingest} function; returns the SQS messages it asks to retry. */
-  private static List<String> post(String event) {
-    return given().contentType("application/json").body(event).when().post().then().statusCode(200)
-        .extract().jsonPath().getList("batchItemFailures.itemIdentifier", String.class);
-  }
 
-  /** The passages of {@code documentId} that docqa's BM25 retrieval finds for {@code words}. */
-  private List<Passage> passagesOf(String documentId, String words) {
-    try {
-      return docQa.retrieve(words, 100, RetrieverMode.BM25).stream()
-          .filter(p -> p.documentId().equals(documentId)).toList();
-    } catch (EmptyIndexException e) {
-      return List.of();
-    }
-  }
 
   /** The passage texts the engine itself holds for {@code documentId}. */
   private List<String> indexed(String documentId) {
@@ -118,8 +103,8 @@ class OpenSearchFunctionsTest {
     upload(keeper, keeperText);
     upload(ferry, ferryText);
 
-    assertEquals(List.of(), post(s3Event(created(keeper, "0055AED6DCD90281E5"))), "a direct S3 event");
-    assertEquals(List.of(), post(sqsEvent(Map.of("m-ferry", s3Event(created(ferry, "0055AED6DCD90281E5"))))),
+    assertEquals(List.of(), postIngestEvent(s3Event(created(keeper, "0055AED6DCD90281E5"))), "a direct S3 event");
+    assertEquals(List.of(), postIngestEvent(sqsEvent(Map.of("m-ferry", s3Event(created(ferry, "0055AED6DCD90281E5"))))),
         "an S3 event in an SQS message");
 
     AnswerView keeperAnswer = ask.ask(question("Who trimmed the wick at dusk?", "os-ask/"));
@@ -141,14 +126,14 @@ class OpenSearchFunctionsTest {
   void aReplacedDocumentsOldTextIsNotFoundOnceTheIngestReturns() {
     String id = "os-replace/ledger.txt";
     upload(id, "The quartermaster of the Zephyr kept a green ledger of cargo.");
-    assertEquals(List.of(), post(s3Event(created(id, "0100"))));
-    assertEquals(1, passagesOf(id, "quartermaster Zephyr").size());
+    assertEquals(List.of(), postIngestEvent(s3Event(created(id, "0100"))));
+    assertEquals(1, retrievedPassages(docQa, id, "quartermaster Zephyr").size());
 
     String replacement = "The purser of the Halcyon kept a crimson ledger of passengers.";
     upload(id, replacement);
-    assertEquals(List.of(), post(sqsEvent(Map.of("m-replace", s3Event(created(id, "0200"))))));
+    assertEquals(List.of(), postIngestEvent(sqsEvent(Map.of("m-replace", s3Event(created(id, "0200"))))));
     // No wait, no refresh: once the ingest has returned, searches no longer see the old version.
-    List<Passage> passages = passagesOf(id, "ledger quartermaster Zephyr purser Halcyon");
+    List<Passage> passages = retrievedPassages(docQa, id, "ledger quartermaster Zephyr purser Halcyon");
     assertEquals(1, passages.size(), "the old passages are gone: " + passages);
     assertEquals(replacement, passages.getFirst().text());
     assertEquals(List.of(replacement), indexed(id));
@@ -163,13 +148,13 @@ class OpenSearchFunctionsTest {
     String id = "os-delete/tide-table.txt";
     upload(id, "Tide table of Port Ellery: high water at 06:12 and 18:40.");
     upload("os-delete/almanac.txt", "The almanac of Port Ellery lists high water at noon on feast days.");
-    assertEquals(List.of(), post(s3Event(created(id, "0A"), created("os-delete/almanac.txt", "0A"))));
+    assertEquals(List.of(), postIngestEvent(s3Event(created(id, "0A"), created("os-delete/almanac.txt", "0A"))));
     AnswerView before = ask.ask(question("When is high water at Port Ellery?", "os-delete/"));
     assertTrue(cited(before).contains(id), "cited before the delete: " + before);
 
     deleteObject(id);
-    assertEquals(List.of(), post(s3Event(removed(id, "0B"))));
-    assertEquals(List.of(), passagesOf(id, "tide table high water Port Ellery"));
+    assertEquals(List.of(), postIngestEvent(s3Event(removed(id, "0B"))));
+    assertEquals(List.of(), retrievedPassages(docQa, id, "tide table high water Port Ellery"));
     assertEquals(List.of(), indexed(id));
     for (String words : List.of("When is high water at Port Ellery?", "What does the tide table say at 06:12?")) {
       AnswerView after = ask.ask(question(words, "os-delete/"));
@@ -194,14 +179,14 @@ class OpenSearchFunctionsTest {
     // Another document, so the index is never empty and the last question has something to cite.
     String chart = "os-order/chart.txt";
     upload(chart, "The chart of Skerry Point marks the bell buoy and the reef beyond it.");
-    assertEquals(List.of(), post(s3Event(created(chart, "01"))));
+    assertEquals(List.of(), postIngestEvent(s3Event(created(chart, "01"))));
     // The store holds the newest version when its events arrive (S3 changed it three times in a row).
     upload(id, newest);
     List<String> events = new ArrayList<>(List.of(created(id, "0010"), created(id, "0020"), created(id, "0030"),
         created(id, "0030"), created(id, "0020"), created(id, "0010"), removed(id, "0025")));
     deliverShuffled(events, random, seed);
     assertEquals(List.of(newest), indexed(id), "seed=" + seed);
-    assertEquals(1, passagesOf(id, words).size(), "seed=" + seed);
+    assertEquals(1, retrievedPassages(docQa, id, words).size(), "seed=" + seed);
 
     upload(id, "The bell buoy off Skerry Point was sold for scrap.");
     deliverShuffled(events, random, seed);
@@ -215,7 +200,7 @@ class OpenSearchFunctionsTest {
     deliverShuffled(new ArrayList<>(List.of(created(id, "0030"), created(id, "0020"), removed(id, "0040"))), random,
         seed);
     assertEquals(List.of(), indexed(id), "creations older than the removal stay dropped; seed=" + seed);
-    assertEquals(List.of(), passagesOf(id, words), "seed=" + seed);
+    assertEquals(List.of(), retrievedPassages(docQa, id, words), "seed=" + seed);
     AnswerView view = ask.ask(question("Where is the bell buoy?", "os-order/"));
     assertEquals(List.of(chart), cited(view).stream().distinct().toList(), view.toString());
   }
@@ -227,13 +212,13 @@ class OpenSearchFunctionsTest {
       int to = Math.min(records.size(), from + 1 + random.nextInt(3));
       List<String> batch = records.subList(from, to);
       if (random.nextBoolean()) {
-        assertEquals(List.of(), post(s3Event(batch.toArray(String[]::new))), "seed=" + seed);
+        assertEquals(List.of(), postIngestEvent(s3Event(batch.toArray(String[]::new))), "seed=" + seed);
       } else {
         Map<String, String> messages = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
           messages.put("m-" + from + "-" + i, s3Event(batch.get(i)));
         }
-        assertEquals(List.of(), post(sqsEvent(messages)), "seed=" + seed);
+        assertEquals(List.of(), postIngestEvent(sqsEvent(messages)), "seed=" + seed);
       }
       from = to;
     }
