@@ -28,7 +28,7 @@ record AskArguments(AskRequest request, Path context, boolean json, DocqaSetting
                                 opensearch+http(s)://HOST:PORT/INDEX; default docqa-data
         --context FILE          read this file (any type ingest reads) instead of searching the index
         --top-k N               passages retrieved and read; default 5
-        --reader MODEL          reader model folder, s3://bucket/prefix or djl:// id; default: built-in test model
+        --reader MODEL          reader model folder, s3://bucket/prefix or djl:// id; default: docqa's trained reader
         --embedder MODEL        dense embedder; default builtin:all-minilm-l6-v2
         --retriever MODE        bm25, dense or hybrid; default hybrid
         --document-prefix P     only documents whose id starts with P (e.g. reports/)

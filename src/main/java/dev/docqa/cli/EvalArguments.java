@@ -24,7 +24,7 @@ record EvalArguments(Path squadFile, boolean gold, boolean json, DocqaSettings s
         --gold             read each question's own paragraph only (the SQuAD leaderboard setting)
         --index LOCATION   open mode on this new, empty OpenSearch index instead of a temporary embedded one
         --top-k N          passages retrieved and read; default 5
-        --reader MODEL     reader model folder, s3://bucket/prefix or djl:// id; default: built-in test model
+        --reader MODEL     reader model folder, s3://bucket/prefix or djl:// id; default: docqa's trained reader
         --embedder MODEL   dense embedder; default builtin:all-minilm-l6-v2
         --retriever MODE   bm25, dense or hybrid; default hybrid
         --no-answer        let the reader answer "no answer" (SQuAD 2.0 files score it)

@@ -21,7 +21,7 @@ record ServeArguments(String host, int port, DocqaSettings settings) {
         --host ADDRESS     address to listen on; default 127.0.0.1 (this machine only: the server has no login)
         --index DIR        data folder (store/ + cache/), s3://bucket/prefix or
                            opensearch+http(s)://HOST:PORT/INDEX; default docqa-data
-        --reader MODEL     reader model folder, s3://bucket/prefix or djl:// id; default: built-in test model
+        --reader MODEL     reader model folder, s3://bucket/prefix or djl:// id; default: docqa's trained reader
         --embedder MODEL   dense embedder; default builtin:all-minilm-l6-v2
         --top-k N          passages retrieved and read; default 5
         --retriever MODE   bm25, dense or hybrid; default hybrid""";
