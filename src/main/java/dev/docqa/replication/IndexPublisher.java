@@ -143,8 +143,11 @@ public final class IndexPublisher implements AutoCloseable {
         try (Directory directory = FSDirectory.open(dir);
             IndexWriter writer = new IndexWriter(directory, configure(base.isPresent()))) {
           value = change.apply(writer);
-          // A brand-new writer has "changes" (creating the index) even when the change added nothing.
-          changed = writer.hasUncommittedChanges() && (base.isPresent() || writer.getDocStats().maxDoc > 0);
+          // A brand-new writer has "changes" (creating the index) even when the change added nothing; an index with
+          // no documents is still published when the change recorded commit data (a delete's tombstone, which must
+          // hold back an older event of that document still in flight).
+          changed = writer.hasUncommittedChanges()
+              && (base.isPresent() || writer.getDocStats().maxDoc > 0 || hasCommitData(writer));
           if (changed) {
             writer.commit();
           }
@@ -256,6 +259,11 @@ public final class IndexPublisher implements AutoCloseable {
       }
     }
     return new Manifest(generation, attemptId, segmentsFile, files);
+  }
+
+  private static boolean hasCommitData(IndexWriter writer) {
+    Iterable<Map.Entry<String, String>> data = writer.getLiveCommitData();
+    return data != null && data.iterator().hasNext();
   }
 
   private static List<Manifest.IndexFile> newFiles(Manifest next, Optional<Manifest> base) {

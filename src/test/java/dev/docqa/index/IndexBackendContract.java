@@ -344,6 +344,21 @@ public abstract class IndexBackendContract {
   }
 
   @Test
+  void aTombstoneIsKeptWhenItIsTheIndexFirstChange() {
+    // Writers race from the start: one can handle a delete before any document was ever committed, while another still
+    // holds the older version it downloaded.
+    try (IndexBackend deleter = open(DIM); IndexBackend slowWriter = openAnother(deleter)) {
+      assertEquals(ChangeOutcome.Status.ABSENT, deleter.delete("first.txt", "40", NOW).status());
+      assertEquals(ChangeOutcome.stale("first.txt", "40"),
+          writeOne(slowWriter, doc("first.txt", "hf", "", 0, "figs"), "3F"));
+      try (IndexBackend reader = openAnother(deleter); IndexView view = reader.acquire()) {
+        assertEquals(Optional.empty(), view.document("first.txt"));
+        assertEquals(Optional.of("40"), view.newerSequencer("first.txt", "3F"));
+      }
+    }
+  }
+
+  @Test
   void changesWithoutSequencerAreAppliedAndKeepTheOrder() {
     try (IndexBackend index = open(DIM)) {
       writeOne(index, doc("n.txt", "h1", "", 0, "one"), "50");
