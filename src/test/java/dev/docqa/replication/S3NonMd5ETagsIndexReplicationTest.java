@@ -9,15 +9,15 @@ import dev.docqa.storage.ObjectInfo;
 import dev.docqa.storage.ObjectStore;
 import dev.docqa.storage.S3Connection;
 import dev.docqa.storage.S3ObjectStore;
-import dev.docqa.storage.S3ProxyServer;
+import dev.docqa.storage.S3TestBucket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The replication contract over S3 whose ETags are not MD5s (as on SSE-KMS buckets and for multipart uploads): every
@@ -27,35 +27,29 @@ import org.junit.jupiter.api.Test;
  */
 class S3NonMd5ETagsIndexReplicationTest extends IndexReplicationContractTest {
 
-  private static final String BUCKET = "kms-like";
-  private static final AtomicInteger TESTS = new AtomicInteger();
+  @RegisterExtension static final S3TestBucket BUCKET = new S3TestBucket("kms-like");
   private static final S3Connection.Retries RETRIES =
       new S3Connection.Retries(3, Duration.ofMillis(1500), Duration.ofSeconds(10));
-  private static S3ProxyServer server;
   private static FaultInjectingProxy proxy;
   private String prefix;
 
   @BeforeAll
-  static void startServer() {
-    server = S3ProxyServer.start();
-    server.createBucket(BUCKET);
-    proxy = FaultInjectingProxy.start(server.endpoint(), 11);
+  static void startProxy() {
+    proxy = FaultInjectingProxy.start(BUCKET.server().endpoint(), 11);
     proxy.rewriteETags(true);
   }
 
   @AfterAll
-  static void stopServer() {
-    try (S3ProxyServer s = server) {
-      proxy.close();
-    }
+  static void stopProxy() {
+    proxy.close();
   }
 
   @Override
   protected ObjectStore newStore() {
-    S3Connection direct = server.connection();
-    prefix = "test-" + TESTS.incrementAndGet() + "/";
+    S3Connection direct = BUCKET.server().connection();
+    prefix = BUCKET.freshPrefix();
     return S3ObjectStore.open(new S3Connection(proxy.endpoint(), direct.region(), direct.accessKeyId(),
-        direct.secretAccessKey(), true, RETRIES), BUCKET, prefix);
+        direct.secretAccessKey(), true, RETRIES), BUCKET.name(), prefix);
   }
 
   @Test
@@ -63,12 +57,12 @@ class S3NonMd5ETagsIndexReplicationTest extends IndexReplicationContractTest {
     IndexPublisher publisher = publisher(store);
     publisher.update(add("a"));
     // The manifest put lands, its answer is held past the attempt timeout; the retry gets 412 and the store decides.
-    proxy.scheduleAt("PUT /" + BUCKET + "/" + prefix + PREFIX + "manifests/", List.of(Fault.TIMEOUT));
+    proxy.scheduleAt("PUT /" + BUCKET.name() + "/" + prefix + PREFIX + "manifests/", List.of(Fault.TIMEOUT));
 
     IndexPublisher.Update<String> update = publisher.update(add("b"));
 
     assertTrue(update.published(), "the landed manifest is ours, not a lost race");
-    try (ObjectStore bucket = S3ObjectStore.open(server.connection(), BUCKET, prefix)) {
+    try (ObjectStore bucket = S3ObjectStore.open(BUCKET.server().connection(), BUCKET.name(), prefix)) {
       IndexReplica fresh = replica(bucket, Duration.ZERO);
       assertEquals(Set.of("a", "b"), idsOf(fresh), "a fresh reader opens the published commit whole");
       assertEquals(2, fresh.generation());

@@ -3,10 +3,10 @@ package dev.docqa.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The store contract over S3 through the {@link FaultInjectingProxy} with its faults off: the proxy forwards the SDK's
@@ -15,31 +15,24 @@ import org.junit.jupiter.api.Test;
  */
 class S3ThroughProxyObjectStoreTest extends ObjectStoreContractTest {
 
-  private static final String BUCKET = "proxied";
-  private static final AtomicInteger TESTS = new AtomicInteger();
-  private static S3ProxyServer server;
+  @RegisterExtension static final S3TestBucket BUCKET = new S3TestBucket("proxied");
   private static FaultInjectingProxy proxy;
 
   @BeforeAll
-  static void start() {
-    server = S3ProxyServer.start();
-    server.createBucket(BUCKET);
-    proxy = FaultInjectingProxy.start(server.endpoint(), 1);
+  static void startProxy() {
+    proxy = FaultInjectingProxy.start(BUCKET.server().endpoint(), 1);
   }
 
   @AfterAll
-  static void stop() {
-    try (S3ProxyServer s = server) {
-      proxy.close();
-    }
+  static void stopProxy() {
+    proxy.close();
   }
 
   @Override
   protected ObjectStore newStore() {
-    S3Connection direct = server.connection();
-    S3Connection viaProxy = new S3Connection(proxy.endpoint(), direct.region(), direct.accessKeyId(),
-        direct.secretAccessKey(), true);
-    return S3ObjectStore.open(viaProxy, BUCKET, "test-" + TESTS.incrementAndGet() + "/");
+    S3Connection direct = BUCKET.server().connection();
+    return BUCKET.newStore(new S3Connection(proxy.endpoint(), direct.region(), direct.accessKeyId(),
+        direct.secretAccessKey(), true));
   }
 
   @Test
