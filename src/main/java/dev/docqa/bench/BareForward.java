@@ -1,21 +1,15 @@
 package dev.docqa.bench;
 
-import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import dev.docqa.DocqaException;
-import dev.docqa.ModelLoadException;
 import dev.docqa.models.ModelDirectory;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,19 +33,7 @@ final class BareForward implements AutoCloseable {
   }
 
   static BareForward load(ModelDirectory directory) {
-    Criteria<NDList, NDList> criteria = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelPath(directory.dir())
-        .optModelName(directory.modelName())
-        .optEngine("PyTorch")
-        .optOption("mapLocation", "true")
-        .optTranslator(new NoopTranslator())
-        .build();
-    try {
-      return new BareForward(directory, criteria.loadModel());
-    } catch (IOException | ModelNotFoundException | MalformedModelException e) {
-      throw new ModelLoadException("cannot load " + directory.modelFile() + ": " + e.getMessage(), e);
-    }
+    return new BareForward(directory, directory.loadTorchScript());
   }
 
   /**

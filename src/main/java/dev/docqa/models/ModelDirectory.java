@@ -1,5 +1,12 @@
 package dev.docqa.models;
 
+import ai.djl.MalformedModelException;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.docqa.ModelLoadException;
@@ -70,6 +77,28 @@ public record ModelDirectory(
         config.path("model_type").asText(""),
         maxPositions(dir, config),
         serving.finiteNumber("docqa.nullThreshold").orElse(null));
+  }
+
+  /**
+   * Loads the TorchScript module with tensors in and out and no translator: how the reader runs it, and so how its
+   * benchmark's bare forward must run it too.
+   *
+   * @throws ModelLoadException when DJL cannot load it
+   */
+  public ZooModel<NDList, NDList> loadTorchScript() {
+    Criteria<NDList, NDList> criteria = Criteria.builder()
+        .setTypes(NDList.class, NDList.class)
+        .optModelPath(dir)
+        .optModelName(modelName)
+        .optEngine("PyTorch")
+        .optOption("mapLocation", "true")
+        .optTranslator(new NoopTranslator())
+        .build();
+    try {
+      return criteria.loadModel();
+    } catch (IOException | ModelNotFoundException | MalformedModelException | EngineException e) {
+      throw new ModelLoadException("cannot load TorchScript model " + modelFile + ": " + e.getMessage(), e);
+    }
   }
 
   /** Longest input the model's position table allows (tokens), when config.json says. */

@@ -1,6 +1,5 @@
 package dev.docqa.reading;
 
-import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.inference.Predictor;
@@ -10,14 +9,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import dev.docqa.ModelLoadException;
 import dev.docqa.models.ModelDirectory;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,24 +40,16 @@ final class DjlQaModel implements QaModel {
    * @param intraOpThreads PyTorch intra-op threads, process-wide (libtorch has one setting); 0 keeps the default
    */
   static DjlQaModel load(ModelDirectory directory, int intraOpThreads) {
-    Criteria<NDList, NDList> criteria =
-        Criteria.builder()
-            .setTypes(NDList.class, NDList.class)
-            .optModelPath(directory.dir())
-            .optModelName(directory.modelName())
-            .optEngine("PyTorch")
-            .optOption("mapLocation", "true")
-            .optTranslator(new NoopTranslator())
-            .build();
-    try {
-      if (intraOpThreads > 0) {
+    if (intraOpThreads > 0) {
+      try {
         Engine.getEngine("PyTorch");
         JniUtils.setNumThreads(intraOpThreads);
+      } catch (EngineException e) {
+        throw new ModelLoadException("cannot load TorchScript model " + directory.modelFile() + ": " + e.getMessage(),
+            e);
       }
-      return new DjlQaModel(directory, criteria.loadModel());
-    } catch (IOException | ModelNotFoundException | MalformedModelException | EngineException e) {
-      throw new ModelLoadException("cannot load TorchScript model " + directory.modelFile() + ": " + e.getMessage(), e);
     }
+    return new DjlQaModel(directory, directory.loadTorchScript());
   }
 
   @Override

@@ -104,8 +104,7 @@ class S3FaultsTest {
     Map<String, List<Passage>> reference = referencePassages(documents);
 
     S3Connection direct = server.connection().withRetries(RETRIES);
-    S3Connection viaProxy = new S3Connection(proxy.endpoint(), direct.region(), direct.accessKeyId(),
-        direct.secretAccessKey(), true, RETRIES);
+    S3Connection viaProxy = proxy.connectionFor(direct);
     List<String> failed = new ArrayList<>();
     Map<String, Integer> failureTypes = new TreeMap<>();
     int checks = 0;

@@ -46,10 +46,9 @@ class S3NonMd5ETagsIndexReplicationTest extends IndexReplicationContractTest {
 
   @Override
   protected ObjectStore newStore() {
-    S3Connection direct = BUCKET.server().connection();
     prefix = BUCKET.freshPrefix();
-    return S3ObjectStore.open(new S3Connection(proxy.endpoint(), direct.region(), direct.accessKeyId(),
-        direct.secretAccessKey(), true, RETRIES), BUCKET.name(), prefix);
+    return S3ObjectStore.open(proxy.connectionFor(BUCKET.server().connection().withRetries(RETRIES)), BUCKET.name(),
+        prefix);
   }
 
   @Test

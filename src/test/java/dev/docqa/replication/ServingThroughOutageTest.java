@@ -64,8 +64,7 @@ class ServingThroughOutageTest {
 
   private void run(S3ProxyServer server, FaultInjectingProxy proxy) throws Exception {
     S3Connection direct = server.connection().withRetries(RETRIES);
-    S3Connection viaProxy = new S3Connection(proxy.endpoint(), direct.region(), direct.accessKeyId(),
-        direct.secretAccessKey(), true, RETRIES);
+    S3Connection viaProxy = proxy.connectionFor(direct);
     try (ObjectStore bucket = S3ObjectStore.open(direct, BUCKET, "run/");
         ObjectStore proxied = S3ObjectStore.open(viaProxy, BUCKET, "run/");
         DocQaService writer = TestServices.open(bucket, work.resolve("writer"), Duration.ZERO);

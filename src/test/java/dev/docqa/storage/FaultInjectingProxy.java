@@ -139,6 +139,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + listener.getLocalPort());
   }
 
+  /** {@code direct} (credentials, region, retries) pointed at this proxy, path-style as the proxy needs. */
+  public S3Connection connectionFor(S3Connection direct) {
+    return new S3Connection(endpoint(), direct.region(), direct.accessKeyId(), direct.secretAccessKey(), true,
+        direct.retries());
+  }
+
   /** Injects faults at these rates into the requests that arrive from now on (and drops scheduled faults). */
   public void inject(Rates rates) {
     this.rates = rates;

@@ -52,10 +52,7 @@ class S3FaultRetriesTest {
 
   @BeforeEach
   void open() {
-    S3Connection direct = server.connection();
-    S3Connection viaProxy = new S3Connection(proxy.endpoint(), direct.region(), direct.accessKeyId(),
-        direct.secretAccessKey(), true, RETRIES);
-    store = S3ObjectStore.open(viaProxy, BUCKET, "test-" + TESTS.incrementAndGet() + "/");
+    store = S3ObjectStore.open(proxy.connectionFor(server.connection().withRetries(RETRIES)), BUCKET, "test-" + TESTS.incrementAndGet() + "/");
     // Slow reads trickle 4 KiB every 50 ms: a 64 KiB answer takes longer than an attempt may.
     proxy.inject(new FaultInjectingProxy.Rates(0, 0, 0, 0, RETRIES.attemptTimeout().plusMillis(300), 4096,
         Duration.ofMillis(50)));

@@ -30,9 +30,7 @@ class S3ThroughProxyObjectStoreTest extends ObjectStoreContractTest {
 
   @Override
   protected ObjectStore newStore() {
-    S3Connection direct = BUCKET.server().connection();
-    return BUCKET.newStore(new S3Connection(proxy.endpoint(), direct.region(), direct.accessKeyId(),
-        direct.secretAccessKey(), true));
+    return BUCKET.newStore(proxy.connectionFor(BUCKET.server().connection()));
   }
 
   @Test
