@@ -6,7 +6,10 @@ import dev.docqa.eval.EvalReport;
 import dev.docqa.eval.SquadDataset;
 import dev.docqa.eval.SquadEvaluation;
 import dev.docqa.service.DocQa;
+import dev.docqa.config.ReaderSettings;
+import dev.docqa.training.NullThresholdCalibration;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** {@code eval SQUAD.json}: EM/F1, recall@k and latency of docqa on a SQuAD file; progress on stderr. */
@@ -25,6 +28,9 @@ final class EvaluateSquad {
   int run(EvalArguments arguments) {
     SquadDataset dataset = SquadDataset.read(arguments.squadFile());
     DocqaSettings settings = arguments.settings();
+    if (arguments.calibrate()) {
+      return calibrate(dataset, settings.reader(), arguments.json());
+    }
     SquadEvaluation evaluation = new SquadEvaluation(settings.retrieval(), this::progress);
     EvalReport report;
     if (arguments.gold()) {
@@ -42,6 +48,22 @@ final class EvaluateSquad {
       out.println(JsonOutput.eval(report));
     } else {
       TextOutput.eval(report, out);
+    }
+    return Main.EXIT_OK;
+  }
+
+  /** Finds the reader folder's no-answer threshold on {@code dataset} and makes it the folder's default. */
+  private int calibrate(SquadDataset dataset, ReaderSettings reader, boolean json) {
+    Path folder = Path.of(reader.model());
+    NullThresholdCalibration.Result result = NullThresholdCalibration.calibrate(folder, dataset,
+        reader.maxSeqLength(), reader.docStride(), reader.intraOpThreads(), NullThresholdCalibration.DEFAULT_SEED,
+        this::progress);
+    result.recordIn(folder);
+    if (json) {
+      out.println(JsonOutput.calibration(result, folder));
+    } else {
+      out.println(result.summary());
+      out.println("recorded in " + folder.resolve("serving.properties") + " (the default of --no-answer)");
     }
     return Main.EXIT_OK;
   }

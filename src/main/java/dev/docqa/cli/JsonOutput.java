@@ -7,9 +7,11 @@ import dev.docqa.DocqaException;
 import dev.docqa.eval.EvalReport;
 import dev.docqa.service.AnswerView;
 import dev.docqa.service.AskResult;
+import dev.docqa.training.NullThresholdCalibration;
+import java.nio.file.Path;
 import java.util.Map;
 
-/** The one-line JSON documents of {@code ask --json} and {@code eval --json}. Stateless and thread-safe. */
+/** The one-line JSON documents of {@code ask --json}, {@code eval --json} and {@code eval --calibrate --json}. Stateless and thread-safe. */
 final class JsonOutput {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,6 +50,21 @@ final class JsonOutput {
     latency.put("p95", report.latencyP95Ms());
     root.put("retriever", report.retriever());
     root.put("top_k", report.topK());
+    return write(root);
+  }
+
+  /**
+   * {@code {"null_threshold", "f1", "f1_without_rule", "answerable", "negatives", "reader"}}: the outcome of
+   * {@code eval --calibrate}, F1 in percent over answerable and negative questions together.
+   */
+  static String calibration(NullThresholdCalibration.Result result, Path readerFolder) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("null_threshold", result.threshold());
+    root.put("f1", result.f1());
+    root.put("f1_without_rule", result.noAnswerF1());
+    root.put("answerable", result.answerable());
+    root.put("negatives", result.negatives());
+    root.put("reader", readerFolder.toString());
     return write(root);
   }
 

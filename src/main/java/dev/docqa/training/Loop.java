@@ -217,21 +217,13 @@ final class Loop {
   }
 
   /** Records the no-answer threshold that maximises F1 on the dev set with negatives (see the calibration). */
-  private void calibrate(Path folder) throws IOException {
+  private void calibrate(Path folder) {
     long began = System.nanoTime();
     NullThresholdCalibration.Result calibration = NullThresholdCalibration.calibrate(folder,
         SquadDataset.read(settings.devFile()), settings.maxSeqLength(), settings.docStride(), settings.threads(),
-        settings.seed());
-    Map<String, String> recorded = new LinkedHashMap<>();
-    recorded.put("docqa.nullThreshold", String.format("%.4f", calibration.threshold()));
-    recorded.put("docqa.nullThreshold.f1", String.format("%.2f", calibration.f1()));
-    recorded.put("docqa.nullThreshold.f1WithoutRule", String.format("%.2f", calibration.noAnswerF1()));
-    recorded.put("docqa.nullThreshold.questions",
-        calibration.answerable() + " answerable + " + calibration.negatives() + " negatives");
-    ReaderFolder.record(folder, recorded);
-    listener.message(String.format("no-answer threshold %.4f calibrated on %d answerable and %d negative dev questions:"
-        + " F1 %.2f with the rule, %.2f without (%.0f s)", calibration.threshold(), calibration.answerable(),
-        calibration.negatives(), calibration.f1(), calibration.noAnswerF1(), (System.nanoTime() - began) / 1e9));
+        settings.seed(), (done, total) -> {});
+    calibration.recordIn(folder);
+    listener.message(String.format("%s (dev, %.0f s)", calibration.summary(), (System.nanoTime() - began) / 1e9));
   }
 
   private String readerName() {

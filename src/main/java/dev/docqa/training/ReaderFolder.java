@@ -71,12 +71,36 @@ final class ReaderFolder {
     }
   }
 
-  /** Adds {@code docqa.*} keys to a written folder's serving.properties. */
+  /**
+   * Sets {@code docqa.*} keys in a reader folder's serving.properties, replacing earlier values of the same keys and
+   * keeping every other line; the file is swapped in whole, so a reader never sees it half-written.
+   */
   static void record(Path dir, Map<String, String> recorded) throws IOException {
+    Path file = dir.resolve("serving.properties");
     StringBuilder lines = new StringBuilder();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (!recorded.containsKey(key(line))) {
+        lines.append(line).append('\n');
+      }
+    }
     recorded.forEach((key, value) -> lines.append(key).append('=').append(escape(value)).append('\n'));
-    Files.writeString(dir.resolve("serving.properties"), lines, StandardCharsets.UTF_8,
-        java.nio.file.StandardOpenOption.APPEND);
+    Path staging = Files.createTempFile(dir, ".serving", ".properties");
+    try {
+      Files.writeString(staging, lines, StandardCharsets.UTF_8);
+      Files.move(staging, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(staging);
+    }
+  }
+
+  /** The key of a properties line as {@link java.util.Properties} reads it (escapes aside: docqa keys have none). */
+  private static String key(String line) {
+    String trimmed = line.stripLeading();
+    int end = 0;
+    while (end < trimmed.length() && "=: \t".indexOf(trimmed.charAt(end)) < 0) {
+      end++;
+    }
+    return trimmed.substring(0, end);
   }
 
   /** The base's own lineage ({@code docqa.base} in its serving.properties), or the location it was named by. */
