@@ -13,13 +13,13 @@ tokenizer.json. The eager module of that tool is rebuilt, given the averaged wei
 quantize_reader.py does). tokenizer.json and config.json are copied from the first reader, and so is its
 serving.properties, with option.modelName renamed, the training lineage of the first reader kept and
 docqa.averagedFrom / docqa.averageWeights added; a calibrated docqa.nullThreshold is dropped (calibrate again).
-Debian's interpreter and python3-torch (the python3 first on PATH is a pyenv shim that cannot see it).
+Debian's interpreter with python3-torch and python3-onnx (make_base_reader.py imports onnx; the python3 first on PATH
+is a pyenv shim that cannot see them).
 """
 
 import argparse
 import json
 import os
-import shutil
 import sys
 
 import torch
@@ -27,12 +27,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
 from make_base_reader import BertForQuestionAnswering  # noqa: E402
-from make_test_models import without_debug_info, write  # noqa: E402
-from quantize_reader import properties  # noqa: E402
-
-
-def model_name(serving: list) -> str:
-    return next(line.split("=", 1)[1].strip() for line in serving if line.startswith("option.modelName="))
+from quantize_reader import model_name, properties, smoke_logits, write_reader  # noqa: E402
 
 
 def read_file(path: str) -> str:
@@ -84,25 +79,15 @@ def main() -> None:
     model.load_state_dict(averaged)
     model.eval()
     scripted = torch.jit.script(model)
-    ids = torch.tensor([[101, 2054, 102, 3231, 2003, 102]])
-    with torch.no_grad():
-        start, end = scripted(ids, torch.ones_like(ids), torch.tensor([[0, 0, 0, 1, 1, 1]]))
+    start, end = smoke_logits(scripted)
     if not (torch.isfinite(start).all() and torch.isfinite(end).all()):
         raise SystemExit("average_readers: the averaged module returns non-finite logits")
-    out_name = os.path.basename(os.path.normpath(args.out))
-    os.makedirs(args.out)
-    write(os.path.join(args.out, out_name + ".pt"), without_debug_info(scripted))
-    for file in ("tokenizer.json", "config.json"):
-        shutil.copyfile(os.path.join(readers[0], file), os.path.join(args.out, file))
-    lines = [("option.modelName=" + out_name) if line.startswith("option.modelName=") else line
-             for line in properties(os.path.join(readers[0], "serving.properties"))
+    lines = [line for line in properties(os.path.join(readers[0], "serving.properties"))
              if not line.startswith("docqa.nullThreshold")]
     lines.append("docqa.averagedFrom=" + " + ".join(os.path.abspath(r) for r in readers))
     lines.append("docqa.averageWeights=" + ",".join(f"{w:g}" for w in weights))
-    with open(os.path.join(args.out, "serving.properties"), "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    print(json.dumps({"out": args.out, "readers": readers, "weights": weights,
-                      "bytes": os.path.getsize(os.path.join(args.out, out_name + ".pt"))}))
+    size = write_reader(args.out, scripted, readers[0], lines)
+    print(json.dumps({"out": args.out, "readers": readers, "weights": weights, "bytes": size}))
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@ package dev.docqa.cli;
 
 import dev.docqa.DocqaException;
 import dev.docqa.config.DocqaSettings;
+import dev.docqa.config.ReaderSettings;
 import dev.docqa.eval.EvalReport;
 import dev.docqa.eval.SquadDataset;
 import dev.docqa.eval.SquadEvaluation;
 import dev.docqa.service.DocQa;
-import dev.docqa.config.ReaderSettings;
 import dev.docqa.training.NullThresholdCalibration;
+import dev.docqa.training.TrainingSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +57,7 @@ final class EvaluateSquad {
   private int calibrate(SquadDataset dataset, ReaderSettings reader, boolean json) {
     Path folder = Path.of(reader.model());
     NullThresholdCalibration.Result result = NullThresholdCalibration.calibrate(folder, dataset,
-        reader.maxSeqLength(), reader.docStride(), reader.intraOpThreads(), NullThresholdCalibration.DEFAULT_SEED,
+        reader.maxSeqLength(), reader.docStride(), reader.intraOpThreads(), TrainingSettings.DEFAULT_SEED,
         this::progress);
     result.recordIn(folder);
     if (json) {

@@ -11,7 +11,10 @@ import dev.docqa.training.NullThresholdCalibration;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The one-line JSON documents of {@code ask --json}, {@code eval --json} and {@code eval --calibrate --json}. Stateless and thread-safe. */
+/**
+ * The one-line JSON documents of {@code ask --json}, {@code eval --json} and {@code eval --calibrate --json}. Stateless
+ * and thread-safe.
+ */
 final class JsonOutput {
 
   private static final ObjectMapper JSON = new ObjectMapper();

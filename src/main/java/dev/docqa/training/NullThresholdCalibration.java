@@ -28,9 +28,6 @@ import java.util.Map;
  */
 public final class NullThresholdCalibration {
 
-  /** The seed that pairs questions with negative paragraphs (the training default, so both calibrate alike). */
-  public static final long DEFAULT_SEED = 42;
-
   /**
    * @param threshold "no answer" when {@code nullScore - bestScore > threshold}
    * @param f1 SQuAD 2.0 F1 (percent) over answerable and negative questions at that threshold

@@ -54,6 +54,9 @@ public record TrainingSettings(
   /** The default reader: fine-tuning it on a team's own questions is the everyday case. */
   public static final String DEFAULT_BASE = ReaderSettings.DEFAULT_MODEL;
 
+  /** Data order, negatives and dropout of the default recipe; also what pairs questions with negatives in calibration. */
+  public static final long DEFAULT_SEED = 42;
+
   public TrainingSettings {
     trainFiles = List.copyOf(trainFiles);
     if (trainFiles.isEmpty()) {
@@ -106,7 +109,7 @@ public record TrainingSettings(
     Path absolute = out.toAbsolutePath().normalize();
     Path checkpoints = absolute.resolveSibling(absolute.getFileName() + ".checkpoints");
     return new TrainingSettings(trainFiles, null, DEFAULT_BASE, out, checkpoints, 2, 32, 1e-4, 0.01, 0.1, 384, 128,
-        0.2, Objective.SPAN, 0, 42, 0, 10, 0, true);
+        0.2, Objective.SPAN, 0, DEFAULT_SEED, 0, 10, 0, true);
   }
 
   private static void positive(String name, long value) {
